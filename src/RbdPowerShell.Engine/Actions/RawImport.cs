@@ -1,0 +1,76 @@
+using System.Buffers;
+
+namespace RbdPowerShell.Engine;
+
+/// <summary>
+/// rbd import (format 1): a raw file into a new image, made visible all at once. Holes are skipped
+/// (SEEK_DATA/SEEK_HOLE) and so are all-zero blocks of <see cref="SparseSize"/> bytes, as rbd's --sparse-size.
+/// </summary>
+public static class RawImport
+{
+    public const int SparseSize = 4096;
+
+    public static void Run(IRbdCluster cluster, string path, string pool, string image, ImageOptions options,
+                           ProgressHandler? progress = null)
+    {
+        using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+        long length = RandomAccess.GetLength(file);
+        cluster.Atomically(() =>
+        {
+            cluster.CreateImage(pool, image, (ulong)length, options);
+            using var target = cluster.OpenImage(pool, image);
+            int chunk = (int)target.Stat().ObjectSize;
+            var buffer = ArrayPool<byte>.Shared.Rent(chunk);
+            try
+            {
+                foreach (var (start, end) in SparseFile.DataSegments(file, length))
+                    for (long offset = start; offset < end;)
+                    {
+                        int n = (int)Math.Min(end - offset, chunk - offset % chunk);
+                        var data = buffer.AsSpan(0, n);
+                        ReadExactly(file, data, offset);
+                        WriteNonZero(target, (ulong)offset, data);
+                        offset += n;
+                        progress?.Invoke((ulong)offset, (ulong)length);
+                    }
+            }
+            finally { ArrayPool<byte>.Shared.Return(buffer); }
+            progress?.Invoke((ulong)length, (ulong)length);
+        });
+    }
+
+    private static void ReadExactly(Microsoft.Win32.SafeHandles.SafeFileHandle file, Span<byte> data, long offset)
+    {
+        int done = 0;
+        while (done < data.Length)
+        {
+            int n = RandomAccess.Read(file, data[done..], offset + done);
+            if (n <= 0) { data[done..].Clear(); return; }
+            done += n;
+        }
+    }
+
+    /// <summary>Writes the runs of <paramref name="data"/> that are not all-zero blocks.</summary>
+    internal static void WriteNonZero(IRbdImage target, ulong offset, ReadOnlySpan<byte> data)
+    {
+        foreach (var (start, length) in NonZeroRuns(data, offset))
+            target.Write(offset + (ulong)start, data.Slice(start, length));
+    }
+
+    /// <summary>Runs of blocks (aligned to the image offset) that hold any non-zero byte.</summary>
+    internal static List<(int Start, int Length)> NonZeroRuns(ReadOnlySpan<byte> data, ulong offset)
+    {
+        var runs = new List<(int, int)>();
+        int pos = 0, runStart = -1;
+        while (pos < data.Length)
+        {
+            int block = (int)Math.Min((ulong)(data.Length - pos), SparseSize - (offset + (ulong)pos) % SparseSize);
+            bool zero = !data.Slice(pos, block).ContainsAnyExcept((byte)0);
+            if (!zero && runStart < 0) runStart = pos;
+            if (zero && runStart >= 0) { runs.Add((runStart, pos - runStart)); runStart = -1; }
+            pos += block;
+        }
+        if (runStart >= 0) runs.Add((runStart, pos - runStart));
+        return runs;
+    }
+}

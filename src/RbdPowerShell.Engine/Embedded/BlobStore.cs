@@ -1,0 +1,107 @@
+using Microsoft.Win32.SafeHandles;
+
+namespace RbdPowerShell.Engine.Embedded;
+
+/// <summary>
+/// Object data as sparse files named by generated blob ids (never by user names):
+/// data/&lt;xx&gt;/&lt;id&gt;. A blob holds bytes [0, length); anything past its end reads as zeros.
+/// </summary>
+internal sealed class BlobStore
+{
+    private const int ZeroBlock = 4096;
+    private readonly string _root;
+    private readonly string _readersLock;
+
+    public BlobStore(string directory)
+    {
+        _root = Path.Combine(directory, "data");
+        Directory.CreateDirectory(_root);
+        _readersLock = Path.Combine(directory, "readers.lock");
+    }
+
+    public string PathOf(long blob) =>
+        Path.Combine(_root, (blob & 0xff).ToString("x2"), blob.ToString("x16"));
+
+    /// <summary>Reads blob bytes at <paramref name="offset"/> into <paramref name="buffer"/>, zero-filling past its end.</summary>
+    public void Read(long blob, ulong offset, Span<byte> buffer)
+    {
+        using var handle = File.OpenHandle(PathOf(blob), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        int done = 0;
+        while (done < buffer.Length)
+        {
+            int n = RandomAccess.Read(handle, buffer[done..], (long)offset + done);
+            if (n <= 0) break;
+            done += n;
+        }
+        buffer[done..].Clear();
+    }
+
+    /// <summary>Writes a whole new blob of <paramref name="data"/>, leaving all-zero 4 KiB blocks as holes.</summary>
+    public void Create(long blob, ReadOnlySpan<byte> data)
+    {
+        var path = PathOf(blob);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using var handle = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite, FileShare.Read);
+        WriteSparse(handle, 0, data);
+        RandomAccess.SetLength(handle, data.Length);
+    }
+
+    /// <summary>Overwrites part of a blob this transaction owns, growing it when needed.</summary>
+    public void Patch(long blob, ulong offset, ReadOnlySpan<byte> data, ulong newLength)
+    {
+        using var handle = File.OpenHandle(PathOf(blob), FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+        long length = RandomAccess.GetLength(handle);
+        if ((long)newLength < length) RandomAccess.SetLength(handle, (long)newLength);
+        RandomAccess.Write(handle, data, (long)offset);
+        if ((long)newLength > RandomAccess.GetLength(handle)) RandomAccess.SetLength(handle, (long)newLength);
+    }
+
+    private static void WriteSparse(SafeFileHandle handle, long offset, ReadOnlySpan<byte> data)
+    {
+        int pos = 0;
+        while (pos < data.Length)
+        {
+            int nonZero = data[pos..].IndexOfAnyExcept((byte)0);
+            if (nonZero < 0) return;
+            int start = pos + nonZero / ZeroBlock * ZeroBlock;
+            int end = start;
+            while (end < data.Length)
+            {
+                int len = Math.Min(ZeroBlock, data.Length - end);
+                if (!data.Slice(end, len).ContainsAnyExcept((byte)0)) break;
+                end += len;
+            }
+            RandomAccess.Write(handle, data[start..end], offset + start);
+            pos = end;
+        }
+    }
+
+    public void Delete(long blob)
+    {
+        try { File.Delete(PathOf(blob)); } catch (DirectoryNotFoundException) { }
+    }
+
+    public bool Exists(long blob) => File.Exists(PathOf(blob));
+
+    public long Length(long blob) => new FileInfo(PathOf(blob)).Length;
+
+    /// <summary>Every blob file present, with its id.</summary>
+    public IEnumerable<long> List()
+    {
+        foreach (var dir in Directory.EnumerateDirectories(_root))
+            foreach (var file in Directory.EnumerateFiles(dir))
+                if (long.TryParse(Path.GetFileName(file), System.Globalization.NumberStyles.HexNumber, null, out var id))
+                    yield return id;
+    }
+
+    /// <summary>A shared lock held while reading: garbage blobs are not deleted under a reader.</summary>
+    public IDisposable EnterRead() =>
+        new FileStream(_readersLock, FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite);
+
+    /// <summary>The exclusive lock, or null while any reader (in any process) holds the shared one.</summary>
+    public IDisposable? TryExclusive()
+    {
+        try { return new FileStream(_readersLock, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
+        catch (IOException) { return null; }
+    }
+}

@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Microsoft.Data.Sqlite;
+
+namespace RbdPowerShell.Engine.Embedded;
+
+internal sealed record PoolRow(long Id, string Name, long SnapSeq);
+
+internal sealed record ImageRow(long Id, long PoolId, string Pool, string Name, string RbdId, ulong Size, int Order,
+                                RbdFeatures Features, DateTime Created, long? ParentSnap, ulong Overlap);
+
+internal sealed record SnapRow(long Id, long ImageId, ulong SnapId, string Name, ulong Size, bool Protected,
+                               DateTime Created, long? ParentSnap, ulong Overlap);
+
+/// <summary>Pools, images and snapshots in the index: lookups that refuse with librbd's errors, and row updates.</summary>
+internal sealed class Catalog
+{
+    private const string ImageColumns =
+        "i.id, i.pool_id, p.name, i.name, i.rbd_id, i.size, i.ord, i.features, i.created, i.parent_snap, i.overlap";
+    private const string SnapColumns =
+        "id, image_id, snap_id, name, size, protected, created, parent_snap, overlap";
+
+    private readonly StoreIndex _index;
+
+    public Catalog(StoreIndex index) => _index = index;
+
+    public IReadOnlyList<PoolRow> Pools() =>
+        _index.Query("SELECT id, name, snap_seq FROM pools ORDER BY name", r => new PoolRow(r.GetInt64(0), r.GetString(1), r.GetInt64(2))).ToList();
+
+    public PoolRow? FindPool(string name) =>
+        _index.Query("SELECT id, name, snap_seq FROM pools WHERE name=$n", r => new PoolRow(r.GetInt64(0), r.GetString(1), r.GetInt64(2)), ("$n", name)).FirstOrDefault();
+
+    public PoolRow Pool(string name) =>
+        FindPool(name) ?? throw new RbdException(RbdErrno.ENOENT, name,
+            $"Pool '{name}' does not exist. Create it with New-RbdPool {name}.") { ErrorId = "PoolNotFound" };
+
+    public ImageRow? FindImage(string pool, string name) =>
+        _index.Query($"SELECT {ImageColumns} FROM images i JOIN pools p ON p.id=i.pool_id WHERE p.name=$p AND i.name=$n",
+            MapImage, ("$p", pool), ("$n", name)).FirstOrDefault();
+
+    public ImageRow Image(string pool, string name)
+    {
+        Pool(pool);
+        return FindImage(pool, name) ?? throw new RbdException(RbdErrno.ENOENT, $"{pool}/{name}",
+            $"Image '{pool}/{name}' does not exist. List the pool's images with Get-RbdImage {pool}.") { ErrorId = "ImageNotFound" };
+    }
+
+    public ImageRow ImageById(long id) =>
+        _index.Query($"SELECT {ImageColumns} FROM images i JOIN pools p ON p.id=i.pool_id WHERE i.id=$id", MapImage, ("$id", id)).FirstOrDefault()
+        ?? throw new RbdException(RbdErrno.ENOENT, id.ToString(CultureInfo.InvariantCulture), "The image was removed while it was open.") { ErrorId = "ImageNotFound" };
+
+    public IReadOnlyList<ImageRow> Images(long poolId) =>
+        _index.Query($"SELECT {ImageColumns} FROM images i JOIN pools p ON p.id=i.pool_id WHERE i.pool_id=$p ORDER BY i.name", MapImage, ("$p", poolId)).ToList();
+
+    public IReadOnlyList<SnapRow> Snaps(long imageId) =>
+        _index.Query($"SELECT {SnapColumns} FROM snaps WHERE image_id=$i ORDER BY snap_id", MapSnap, ("$i", imageId)).ToList();
+
+    public SnapRow? FindSnap(long imageId, string name) =>
+        _index.Query($"SELECT {SnapColumns} FROM snaps WHERE image_id=$i AND name=$n", MapSnap, ("$i", imageId), ("$n", name)).FirstOrDefault();
+
+    public SnapRow Snap(ImageRow image, string name) =>
+        FindSnap(image.Id, name) ?? throw new RbdException(RbdErrno.ENOENT, $"{image.Pool}/{image.Name}@{name}",
+            $"Snapshot '{image.Pool}/{image.Name}@{name}' does not exist. List its snapshots with Get-RbdSnapshot {image.Pool}/{image.Name}.")
+        { ErrorId = "SnapshotNotFound" };
+
+    public SnapRow SnapById(long id) =>
+        _index.Query($"SELECT {SnapColumns} FROM snaps WHERE id=$id", MapSnap, ("$id", id)).Single();
+
+    /// <summary>Images whose head or any snapshot reads through <paramref name="snapRowId"/> (rbd children).</summary>
+    public IReadOnlyList<ImageRow> Children(long snapRowId) =>
+        _index.Query($"""
+            SELECT {ImageColumns} FROM images i JOIN pools p ON p.id=i.pool_id
+            WHERE i.parent_snap=$s OR i.id IN (SELECT image_id FROM snaps WHERE parent_snap=$s)
+            ORDER BY p.name, i.name
+            """, MapImage, ("$s", snapRowId)).ToList();
+
+    public ParentSpec? ParentOf(long? parentSnap)
+    {
+        if (parentSnap is not long id) return null;
+        var snap = SnapById(id);
+        var image = ImageById(snap.ImageId);
+        return new ParentSpec(image.Pool, image.Name, snap.Name, snap.SnapId, image.RbdId);
+    }
+
+    public long AddPool(string name) =>
+        (long)_index.Scalar("INSERT INTO pools(name) VALUES($n) RETURNING id", ("$n", name))!;
+
+    /// <summary>Pool-wide snapshot ids, as RADOS allocates self-managed snapshot ids.</summary>
+    public ulong NextSnapId(long poolId) =>
+        (ulong)(long)_index.Scalar("UPDATE pools SET snap_seq=snap_seq+1 WHERE id=$p RETURNING snap_seq", ("$p", poolId))!;
+
+    public long AddImage(long poolId, string name, ulong size, int order, RbdFeatures features, long? parentSnap, ulong overlap)
+    {
+        string rbdId;
+        do rbdId = Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant();
+        while (_index.Scalar("SELECT 1 FROM images WHERE rbd_id=$r", ("$r", rbdId)) is not null);
+        return (long)_index.Scalar("""
+            INSERT INTO images(pool_id, name, rbd_id, size, ord, features, created, parent_snap, overlap)
+            VALUES($p, $n, $r, $s, $o, $f, $c, $ps, $ov) RETURNING id
+            """, ("$p", poolId), ("$n", name), ("$r", rbdId), ("$s", (long)size), ("$o", order), ("$f", (long)features),
+            ("$c", Now()), ("$ps", parentSnap), ("$ov", (long)overlap))!;
+    }
+
+    public void UpdateHead(long imageId, ulong size, long? parentSnap, ulong overlap) =>
+        _index.Execute("UPDATE images SET size=$s, parent_snap=$ps, overlap=$ov WHERE id=$i",
+            ("$s", (long)size), ("$ps", parentSnap), ("$ov", (long)overlap), ("$i", imageId));
+
+    public void AddSnap(ImageRow image, ulong snapId, string name) =>
+        _index.Execute("""
+            INSERT INTO snaps(image_id, snap_id, name, size, created, parent_snap, overlap)
+            VALUES($i, $sid, $n, $s, $c, $ps, $ov)
+            """, ("$i", image.Id), ("$sid", (long)snapId), ("$n", name), ("$s", (long)image.Size), ("$c", Now()),
+            ("$ps", image.ParentSnap), ("$ov", (long)image.Overlap));
+
+    public static string Now() => DateTime.UtcNow.ToString("o", CultureInfo.InvariantCulture);
+
+    private static DateTime ParseTime(string text) =>
+        DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+
+    private static ImageRow MapImage(SqliteDataReader r) => new(
+        r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4), (ulong)r.GetInt64(5), r.GetInt32(6),
+        (RbdFeatures)r.GetInt64(7), ParseTime(r.GetString(8)), r.IsDBNull(9) ? null : r.GetInt64(9), (ulong)r.GetInt64(10));
+
+    private static SnapRow MapSnap(SqliteDataReader r) => new(
+        r.GetInt64(0), r.GetInt64(1), (ulong)r.GetInt64(2), r.GetString(3), (ulong)r.GetInt64(4), r.GetInt64(5) != 0,
+        ParseTime(r.GetString(6)), r.IsDBNull(7) ? null : r.GetInt64(7), (ulong)r.GetInt64(8));
+}

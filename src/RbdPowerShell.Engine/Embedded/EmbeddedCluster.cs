@@ -1,0 +1,157 @@
+namespace RbdPowerShell.Engine.Embedded;
+
+/// <summary>
+/// The embedded store: a SQLite index plus sparse object files in one directory, created on first use.
+/// One instance per directory and process; several processes may share a directory.
+/// </summary>
+public sealed partial class EmbeddedCluster : IRbdCluster, IRbdStoreCheck
+{
+    internal readonly StoreIndex Index;
+    internal readonly BlobStore Blobs;
+    internal readonly Catalog Catalog;
+    internal readonly VersionTable Versions;
+    internal readonly ObjectIo Io;
+    internal readonly ExtentWalker Walker;
+
+    private EmbeddedCluster(string directory)
+    {
+        Location = directory;
+        Directory.CreateDirectory(directory);
+        Blobs = new BlobStore(directory);
+        Index = new StoreIndex(directory, Blobs);
+        Catalog = new Catalog(Index);
+        Versions = new VersionTable(Index);
+        Io = new ObjectIo(Index, Blobs, Catalog, Versions);
+        Walker = new ExtentWalker(Versions, Io);
+        Fsid = Guid.Parse((string)Index.Scalar("SELECT value FROM meta WHERE key='fsid'")!);
+    }
+
+    /// <summary>Opens the store in <paramref name="directory"/>, creating it on first use.</summary>
+    public static EmbeddedCluster Open(string directory) => new(Path.GetFullPath(directory));
+
+    public Guid Fsid { get; }
+    public string Location { get; }
+
+    internal T Write<T>(Func<T> work) => Index.Write(work);
+    internal void Write(Action work) => Index.Write(work);
+    internal T Read<T>(Func<T> work) => Index.Read(work);
+
+    public T Atomically<T>(Func<T> work) => Write(work);
+
+    public IReadOnlyList<string> ListPools() => Read(() => Catalog.Pools().Select(p => p.Name).ToList());
+
+    public void CreatePool(string pool)
+    {
+        NameRules.Check(pool, "pool");
+        Write(() =>
+        {
+            if (Catalog.FindPool(pool) is not null)
+                throw new RbdException(RbdErrno.EEXIST, pool, $"Pool '{pool}' already exists.") { ErrorId = "PoolExists" };
+            Catalog.AddPool(pool);
+        });
+    }
+
+    public void RemovePool(string pool) => Write(() =>
+    {
+        var row = Catalog.Pool(pool);
+        var images = Catalog.Images(row.Id);
+        foreach (var image in images)
+            foreach (var snap in Catalog.Snaps(image.Id))
+            {
+                var outside = Catalog.Children(snap.Id).Where(c => c.PoolId != row.Id).ToList();
+                if (outside.Count > 0)
+                    throw new RbdException(RbdErrno.EBUSY, pool,
+                        $"Pool '{pool}' cannot be removed: {string.Join(", ", outside.Select(c => $"{c.Pool}/{c.Name}"))} " +
+                        $"in other pools are clones of {image.Name}@{snap.Name}. Flatten or remove them first.")
+                    { ErrorId = "PoolInUse" };
+            }
+        foreach (var image in images) Versions.DeleteImage(image.Id);
+        Index.Execute("DELETE FROM snaps WHERE image_id IN (SELECT id FROM images WHERE pool_id=$p)", ("$p", row.Id));
+        Index.Execute("DELETE FROM images WHERE pool_id=$p", ("$p", row.Id));
+        Index.Execute("DELETE FROM pools WHERE id=$p", ("$p", row.Id));
+    });
+
+    public IReadOnlyList<string> ListImages(string pool) =>
+        Read(() => Catalog.Images(Catalog.Pool(pool).Id).Select(i => i.Name).ToList());
+
+    public void CreateImage(string pool, string image, ulong size, ImageOptions options)
+    {
+        NameRules.Check(image, "image", $"{pool}/{image}");
+        int order = CheckOrder(options.Order ?? 22, $"{pool}/{image}");
+        Write(() =>
+        {
+            var poolRow = Catalog.Pool(pool);
+            RequireFreeName(pool, image);
+            Catalog.AddImage(poolRow.Id, image, size, order, options.Features ?? RbdFeatures.Default, null, 0);
+        });
+    }
+
+    public void RemoveImage(string pool, string image) => Write(() =>
+    {
+        var row = Catalog.Image(pool, image);
+        var snaps = Catalog.Snaps(row.Id);
+        if (snaps.Count > 0)
+            throw new RbdException(RbdErrno.ENOTEMPTY, $"{pool}/{image}",
+                $"Image '{pool}/{image}' has snapshots ({string.Join(", ", snaps.Select(s => s.Name))}) - these must be deleted " +
+                "with 'rbd snap purge' before the image can be removed. Unprotect and remove them with Remove-RbdSnapshot first.")
+            { ErrorId = "ImageHasSnapshots" };
+        Versions.DeleteImage(row.Id);
+        Index.Execute("DELETE FROM images WHERE id=$i", ("$i", row.Id));
+    });
+
+    public void RenameImage(string pool, string image, string newName)
+    {
+        NameRules.Check(newName, "image", $"{pool}/{newName}");
+        Write(() =>
+        {
+            var row = Catalog.Image(pool, image);
+            RequireFreeName(pool, newName);
+            Index.Execute("UPDATE images SET name=$n WHERE id=$i", ("$n", newName), ("$i", row.Id));
+        });
+    }
+
+    public void Clone(string parentPool, string parentImage, string parentSnapshot,
+                      string childPool, string childImage, ImageOptions options)
+    {
+        NameRules.Check(childImage, "image", $"{childPool}/{childImage}");
+        Write(() =>
+        {
+            var parent = Catalog.Image(parentPool, parentImage);
+            var snap = Catalog.Snap(parent, parentSnapshot);
+            string spec = $"{parentPool}/{parentImage}@{parentSnapshot}";
+            if ((parent.Features & RbdFeatures.Layering) == 0)
+                throw new RbdException(RbdErrno.EINVAL, spec, $"Image '{parentPool}/{parentImage}' does not have the layering feature, so it cannot be cloned.") { ErrorId = "LayeringDisabled" };
+            if (!snap.Protected)
+                throw new RbdException(RbdErrno.EINVAL, spec,
+                    $"Snapshot '{spec}' is not protected; a snapshot must be protected before it can be cloned. Run Protect-RbdSnapshot {spec} first.")
+                { ErrorId = "SnapshotNotProtected" };
+            var childPoolRow = Catalog.Pool(childPool);
+            RequireFreeName(childPool, childImage);
+            int order = CheckOrder(options.Order ?? parent.Order, $"{childPool}/{childImage}");
+            Catalog.AddImage(childPoolRow.Id, childImage, snap.Size, order, options.Features ?? parent.Features, snap.Id, snap.Size);
+        });
+    }
+
+    public IRbdImage OpenImage(string pool, string image, string? snapshot = null) => Read(() =>
+    {
+        var row = Catalog.Image(pool, image);
+        if (snapshot is not null) Catalog.Snap(row, snapshot);
+        return new EmbeddedImage(this, row.Id, pool, image, snapshot);
+    });
+
+    private void RequireFreeName(string pool, string image)
+    {
+        if (Catalog.FindImage(pool, image) is not null)
+            throw new RbdException(RbdErrno.EEXIST, $"{pool}/{image}",
+                $"Image '{pool}/{image}' already exists. Choose another name or remove it first.") { ErrorId = "ImageExists" };
+    }
+
+    private static int CheckOrder(int order, string target) =>
+        order is >= 12 and <= 25 ? order : throw new RbdException(RbdErrno.EINVAL, target,
+            $"Object size 2^{order} is not supported: use 4 KiB to 32 MiB (order 12 to 25).") { ErrorId = "InvalidObjectSize" };
+
+    public void Dispose()
+    {
+        Index.Dispose();
+    }
+}

@@ -1,0 +1,130 @@
+namespace RbdPowerShell.Engine.Embedded;
+
+/// <summary>Snapshots of an embedded image: O(1) create, merge of versions on remove, protect, rollback.</summary>
+internal sealed partial class EmbeddedImage
+{
+    public IReadOnlyList<SnapshotInfo> ListSnapshots() => _cluster.Read(() =>
+        Catalog.Snaps(_imageId).Select(s => new SnapshotInfo(s.SnapId, s.Name, s.Size, s.Protected, s.Created)).ToList());
+
+    public void CreateSnapshot(string name)
+    {
+        NameRules.Check(name, "snapshot", $"{Pool}/{Name}@{name}");
+        _cluster.Write(() =>
+        {
+            var head = Head();
+            if (Catalog.FindSnap(head.Image.Id, name) is not null)
+                throw new RbdException(RbdErrno.EEXIST, $"{head.Spec}@{name}",
+                    $"Snapshot '{head.Spec}@{name}' already exists.") { ErrorId = "SnapshotExists" };
+            Catalog.AddSnap(head.Image, Catalog.NextSnapId(head.Image.PoolId), name);
+        });
+    }
+
+    public void RemoveSnapshot(string name) => _cluster.Write(() =>
+    {
+        var head = Head();
+        var snap = Catalog.Snap(head.Image, name);
+        string spec = $"{head.Spec}@{name}";
+        if (snap.Protected)
+            throw new RbdException(RbdErrno.EBUSY, spec,
+                $"Snapshot '{spec}' is protected and cannot be removed. Run Unprotect-RbdSnapshot {spec} first.")
+            { ErrorId = "SnapshotProtected" };
+        RefuseChildren(snap, spec, "removed");
+        MergeAway(head.Image.Id, snap);
+        _cluster.Index.Execute("DELETE FROM snaps WHERE id=$s", ("$s", snap.Id));
+    });
+
+    /// <summary>
+    /// Versions written after <paramref name="snap"/> move to the previous snapshot's epoch; versions only
+    /// that snapshot saw are freed (as the OSD's snap trimmer does).
+    /// </summary>
+    private void MergeAway(long imageId, SnapRow snap)
+    {
+        long previous = (long)(Catalog.Snaps(imageId).Where(s => s.SnapId < snap.SnapId).Select(s => s.SnapId).DefaultIfEmpty(0UL).Max());
+        var versions = _cluster.Versions;
+        var older = versions.AtEpoch(imageId, previous).ToDictionary(v => v.ObjectNo);
+        foreach (var version in versions.AtEpoch(imageId, (long)snap.SnapId))
+        {
+            var changed = version.Changed.Clone();
+            if (older.TryGetValue(version.ObjectNo, out var superseded))
+            {
+                changed.UnionWith(superseded.Changed);
+                versions.Delete(imageId, superseded);
+            }
+            versions.Delete(imageId, version);
+            versions.Put(imageId, version with { Epoch = previous, Changed = changed }, null);
+        }
+    }
+
+    public void ProtectSnapshot(string name) => _cluster.Write(() =>
+    {
+        var head = Head();
+        var snap = Catalog.Snap(head.Image, name);
+        if (snap.Protected)
+            throw new RbdException(RbdErrno.EBUSY, $"{head.Spec}@{name}",
+                $"Snapshot '{head.Spec}@{name}' is already protected.") { ErrorId = "SnapshotAlreadyProtected" };
+        if ((head.Image.Features & RbdFeatures.Layering) == 0)
+            throw new RbdException(RbdErrno.ENOTSUP, $"{head.Spec}@{name}",
+                $"Image '{head.Spec}' does not have the layering feature; its snapshots cannot be protected.") { ErrorId = "LayeringDisabled" };
+        SetProtected(snap, true);
+    });
+
+    public void UnprotectSnapshot(string name) => _cluster.Write(() =>
+    {
+        var head = Head();
+        var snap = Catalog.Snap(head.Image, name);
+        string spec = $"{head.Spec}@{name}";
+        if (!snap.Protected)
+            throw new RbdException(RbdErrno.EINVAL, spec, $"Snapshot '{spec}' is already unprotected.") { ErrorId = "SnapshotNotProtected" };
+        RefuseChildren(snap, spec, "unprotected");
+        SetProtected(snap, false);
+    });
+
+    private void SetProtected(SnapRow snap, bool value) =>
+        _cluster.Index.Execute("UPDATE snaps SET protected=$p WHERE id=$s", ("$p", value ? 1 : 0), ("$s", snap.Id));
+
+    private void RefuseChildren(SnapRow snap, string spec, string verb)
+    {
+        var children = Catalog.Children(snap.Id);
+        if (children.Count > 0)
+            throw new RbdException(RbdErrno.EBUSY, spec,
+                $"Snapshot '{spec}' has children ({string.Join(", ", children.Select(c => $"{c.Pool}/{c.Name}"))}) and cannot be {verb}. " +
+                "Flatten (Invoke-RbdFlatten) or remove the children first.")
+            { ErrorId = "SnapshotHasChildren" };
+    }
+
+    public void RenameSnapshot(string name, string newName)
+    {
+        NameRules.Check(newName, "snapshot", $"{Pool}/{Name}@{newName}");
+        _cluster.Write(() =>
+        {
+            var head = Head();
+            var snap = Catalog.Snap(head.Image, name);
+            if (Catalog.FindSnap(head.Image.Id, newName) is not null)
+                throw new RbdException(RbdErrno.EEXIST, $"{head.Spec}@{newName}",
+                    $"Snapshot '{head.Spec}@{newName}' already exists.") { ErrorId = "SnapshotExists" };
+            _cluster.Index.Execute("UPDATE snaps SET name=$n WHERE id=$s", ("$n", newName), ("$s", snap.Id));
+        });
+    }
+
+    /// <summary>rbd snap rollback: the head takes the snapshot's size, parent overlap and every object's data.</summary>
+    public void RollbackSnapshot(string name, ProgressHandler? progress = null) => _cluster.Write(() =>
+    {
+        var head = Head();
+        var snap = Catalog.Snap(head.Image, name);
+        var target = new View(head.Image, snap);
+        ulong oldSize = head.Size;
+        Catalog.UpdateHead(head.Image.Id, snap.Size, snap.ParentSnap, snap.ParentSnap is null ? 0 : snap.Overlap);
+        head = CurrentView();
+        if (snap.Size < oldSize) Trim(head, oldSize, null);
+        long epoch = Io.HeadEpoch(head.Image.Id);
+        ulong total = Math.Max(1, target.Size >> target.Order);
+        foreach (var versions in _cluster.Versions.ObjectsIn(head.Image.Id, 0, long.MaxValue))
+        {
+            var wanted = versions.LastOrDefault(v => v.Epoch < target.EpochLimit);
+            var current = versions[^1];
+            if (!ReferenceEquals(wanted, current)) Io.Restore(head, epoch, current, wanted);
+            progress?.Invoke((ulong)current.ObjectNo, total);
+        }
+        progress?.Invoke(total, total);
+    });
+}

@@ -1,0 +1,159 @@
+namespace RbdPowerShell.Engine.Embedded;
+
+/// <summary>An image extent reported by diff-iterate: Exists=false means it now reads as zeros.</summary>
+internal readonly record struct Extent(ulong Start, ulong End, bool Exists);
+
+/// <summary>
+/// Walks object versions to find what a view holds (allocated extents, through the parent chain) and what
+/// changed between two views of one image, the way librbd's diff-iterate reports it from RADOS snap sets.
+/// </summary>
+internal sealed class ExtentWalker
+{
+    private readonly VersionTable _versions;
+    private readonly ObjectIo _io;
+
+    public ExtentWalker(VersionTable versions, ObjectIo io)
+    {
+        _versions = versions;
+        _io = io;
+    }
+
+    private static long LastObject(View view, ulong limit) => limit == 0 ? -1 : (long)((limit - 1) >> view.Order);
+
+    /// <summary>Allocated extents of a view below <paramref name="limit"/>, its own objects and what it inherits, in order.</summary>
+    public IEnumerable<Extent> Allocated(View view, ulong limit)
+    {
+        var own = OwnObjects(view, limit).GetEnumerator();
+        var inherited = Inherited(view, limit).GetEnumerator();
+        bool hasOwn = own.MoveNext(), hasInherited = inherited.MoveNext();
+        while (hasOwn || hasInherited)
+        {
+            long ownNo = hasOwn ? own.Current.ObjectNo : long.MaxValue;
+            long inheritedNo = hasInherited ? (long)(inherited.Current.Start >> view.Order) : long.MaxValue;
+            if (ownNo <= inheritedNo && hasOwn)
+            {
+                var version = own.Current;
+                hasOwn = own.MoveNext();
+                if (version.Present)
+                {
+                    ulong start = (ulong)version.ObjectNo << view.Order;
+                    ulong end = Math.Min(start + version.Size, limit);
+                    if (end > start) yield return new Extent(start, end, true);
+                    while (hasInherited && (long)(inherited.Current.Start >> view.Order) == version.ObjectNo)
+                        hasInherited = inherited.MoveNext();
+                }
+                continue;
+            }
+            yield return inherited.Current;
+            hasInherited = inherited.MoveNext();
+        }
+    }
+
+    /// <summary>The newest version each object has in the view (present or whiteout), in object order.</summary>
+    private IEnumerable<ObjectVersion> OwnObjects(View view, ulong limit)
+    {
+        foreach (var versions in _versions.ObjectsIn(view.Image.Id, 0, LastObject(view, limit)))
+        {
+            var seen = versions.LastOrDefault(v => v.Epoch < view.EpochLimit);
+            if (seen is not null) yield return seen;
+        }
+    }
+
+    /// <summary>The parent's allocated extents within the overlap, cut at this view's object boundaries.</summary>
+    private IEnumerable<Extent> Inherited(View view, ulong limit)
+    {
+        if (view.ParentSnap is not long parent) yield break;
+        ulong overlap = Math.Min(view.Overlap, limit);
+        foreach (var extent in Allocated(_io.ParentView(parent), overlap))
+            for (ulong start = extent.Start; start < extent.End;)
+            {
+                ulong objectEnd = ((start >> view.Order) + 1) << view.Order;
+                ulong end = Math.Min(extent.End, objectEnd);
+                yield return new Extent(start, end, true);
+                start = end;
+            }
+    }
+
+    /// <summary>
+    /// Extents that changed between <paramref name="from"/> (null: the image's creation) and <paramref name="to"/>,
+    /// in offset order, merged within each object and never crossing one (librbd diff_iterate2).
+    /// </summary>
+    public IEnumerable<Extent> Changed(View to, SnapRow? from, ulong offset, ulong length, bool includeParent, bool wholeObject)
+    {
+        ulong limit = Math.Min(to.Size, offset + length);
+        var extents = from is null && includeParent ? Allocated(to, limit) : OwnChanges(to, from, limit);
+        var perObject = new List<Extent>();
+        long currentObject = -1;
+        foreach (var extent in extents)
+        {
+            long objectNo = (long)(extent.Start >> to.Order);
+            if (objectNo != currentObject)
+            {
+                foreach (var e in Finish(to, perObject, offset, limit, wholeObject)) yield return e;
+                perObject.Clear();
+                currentObject = objectNo;
+            }
+            perObject.Add(extent);
+        }
+        foreach (var e in Finish(to, perObject, offset, limit, wholeObject)) yield return e;
+    }
+
+    /// <summary>Clips one object's extents to the requested range, merges neighbours, or widens to the whole object.</summary>
+    private static IEnumerable<Extent> Finish(View view, List<Extent> extents, ulong offset, ulong limit, bool wholeObject)
+    {
+        if (extents.Count == 0) yield break;
+        if (wholeObject)
+        {
+            ulong objectStart = extents[0].Start >> view.Order << view.Order;
+            ulong start = Math.Max(objectStart, offset), end = Math.Min(objectStart + view.ObjectSize, limit);
+            if (end > start) yield return new Extent(start, end, extents.Any(e => e.Exists));
+            yield break;
+        }
+        Extent? pending = null;
+        foreach (var raw in extents.OrderBy(e => e.Start))
+        {
+            var e = raw with { Start = Math.Max(raw.Start, offset), End = Math.Min(raw.End, limit) };
+            if (e.End <= e.Start) continue;
+            if (pending is { } p && p.End == e.Start && p.Exists == e.Exists) { pending = p with { End = e.End }; continue; }
+            if (pending is { } done) yield return done;
+            pending = e;
+        }
+        if (pending is { } last) yield return last;
+    }
+
+    /// <summary>What this image's own objects changed between two views (calc_snap_set_diff's rules).</summary>
+    private IEnumerable<Extent> OwnChanges(View to, SnapRow? from, ulong limit)
+    {
+        long fromLimit = from is null ? long.MinValue : (long)from.SnapId;
+        foreach (var versions in _versions.ObjectsIn(to.Image.Id, 0, LastObject(to, limit)))
+        {
+            var before = from is null ? null : versions.LastOrDefault(v => v.Epoch < fromLimit);
+            var after = versions.LastOrDefault(v => v.Epoch < to.EpochLimit);
+            if (ReferenceEquals(before, after) || after is null) continue;
+            ulong start = (ulong)after.ObjectNo << to.Order;
+            bool had = before is { Present: true }, has = after.Present;
+            if (!had && !has) continue;
+            if (!had)
+            {
+                if (after.Size > 0) yield return new Extent(start, start + after.Size, true);
+                continue;
+            }
+            if (!has)
+            {
+                if (before!.Size > 0) yield return new Extent(start, start + before.Size, false);
+                continue;
+            }
+            var changed = new IntervalSet();
+            foreach (var v in versions.Where(v => v.Epoch > before!.Epoch && v.Epoch <= after.Epoch))
+                changed.UnionWith(v.Changed);
+            var data = changed.Clone();
+            data.Clip(0, after.Size);
+            var zeroed = changed.Clone();
+            zeroed.Erase(0, after.Size);
+            if (before!.Size > after.Size) zeroed.Insert(after.Size, before.Size - after.Size);
+            zeroed.Clip(0, Math.Max(before.Size, after.Size));
+            foreach (var (s, e) in data.Ranges) yield return new Extent(start + s, start + e, true);
+            foreach (var (s, e) in zeroed.Ranges) yield return new Extent(start + s, start + e, false);
+        }
+    }
+}

@@ -1,0 +1,321 @@
+using Microsoft.Data.Sqlite;
+
+namespace RbdPowerShell.Engine.Embedded;
+
+/// <summary>
+/// The SQLite index of the embedded store and its unit of work. Writers hold SQLite's write lock
+/// (BEGIN IMMEDIATE) for a whole operation: object data goes to new blob files first, the index
+/// commit makes them visible last, so a killed process leaves the store as before the operation.
+/// </summary>
+internal sealed class StoreIndex : IDisposable
+{
+    private const int SchemaVersion = 1;
+    private readonly SqliteConnection _db;
+    private readonly BlobStore _blobs;
+    private readonly object _gate = new();
+    private IDisposable? _readLock;
+    private int _depth;
+    private bool _writing;
+    private long _nextBlob;
+    private readonly HashSet<long> _freshBlobs = new();
+    private readonly HashSet<long> _droppedBlobs = new();
+
+    public StoreIndex(string directory, BlobStore blobs)
+    {
+        _blobs = blobs;
+        _db = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(directory, "index.db"),
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+            DefaultTimeout = 600,
+        }.ToString());
+        _db.Open();
+        Execute("PRAGMA journal_mode=WAL");
+        Execute("PRAGMA synchronous=NORMAL");
+        Execute("PRAGMA busy_timeout=600000");
+        Write(CreateSchema);
+    }
+
+    public SqliteConnection Connection => _db;
+
+    /// <summary>Runs <paramref name="work"/> in one write transaction (nested calls join it).</summary>
+    public T Write<T>(Func<T> work)
+    {
+        using var scope = Writing();
+        var result = work();
+        scope.Complete();
+        return result;
+    }
+
+    public void Write(Action work) => Write(() => { work(); return 0; });
+
+    /// <summary>Runs <paramref name="work"/> against one consistent snapshot of the index.</summary>
+    public T Read<T>(Func<T> work)
+    {
+        using var scope = Reading();
+        return work();
+    }
+
+    /// <summary>
+    /// Starts (or joins) a write transaction holding SQLite's write lock; it commits when the outermost
+    /// scope is completed and disposed, and rolls back (deleting the blobs it wrote) otherwise.
+    /// </summary>
+    public Scope Writing()
+    {
+        Monitor.Enter(_gate);
+        try
+        {
+            if (_depth > 0)
+            {
+                if (!_writing) throw new InvalidOperationException("a write cannot start inside a read of the embedded store");
+                _depth++;
+                return new Scope(this, outer: false);
+            }
+            Execute("BEGIN IMMEDIATE");
+            _depth = 1;
+            _writing = true;
+            try
+            {
+                _nextBlob = Convert.ToInt64(Scalar("SELECT value FROM meta WHERE key='next_blob'") ?? 1L);
+                SweepGarbage();
+            }
+            catch
+            {
+                EndWrite(commit: false);
+                throw;
+            }
+            return new Scope(this, outer: true);
+        }
+        catch
+        {
+            Monitor.Exit(_gate);
+            throw;
+        }
+    }
+
+    /// <summary>Starts (or joins) a read of one consistent snapshot of the index.</summary>
+    public Scope Reading()
+    {
+        Monitor.Enter(_gate);
+        if (_depth > 0)
+        {
+            _depth++;
+            return new Scope(this, outer: false);
+        }
+        try
+        {
+            _readLock = _blobs.EnterRead();
+            Execute("BEGIN");
+            _depth = 1;
+            return new Scope(this, outer: true, reading: true);
+        }
+        catch
+        {
+            _readLock?.Dispose();
+            _readLock = null;
+            Monitor.Exit(_gate);
+            throw;
+        }
+    }
+
+    public sealed class Scope : IDisposable
+    {
+        private readonly StoreIndex _owner;
+        private readonly bool _outer, _reading;
+        private bool _completed, _disposed;
+
+        internal Scope(StoreIndex owner, bool outer, bool reading = false)
+        {
+            _owner = owner;
+            _outer = outer;
+            _reading = reading;
+        }
+
+        public void Complete() => _completed = true;
+
+        public void Dispose()
+        {
+            if (_disposed) return;
+            _disposed = true;
+            try
+            {
+                if (!_outer) _owner._depth--;
+                else if (_reading) _owner.EndRead();
+                else _owner.EndWrite(_completed);
+            }
+            finally
+            {
+                Monitor.Exit(_owner._gate);
+            }
+        }
+    }
+
+    private void EndRead()
+    {
+        _depth = 0;
+        try { Execute("COMMIT"); } catch (SqliteException) { }
+        _readLock?.Dispose();
+        _readLock = null;
+    }
+
+    private void EndWrite(bool commit)
+    {
+        bool committed = false;
+        try
+        {
+            if (commit)
+            {
+                CollectDropped();
+                Execute("UPDATE meta SET value=$v WHERE key='next_blob'", ("$v", _nextBlob));
+                Execute("COMMIT");
+                committed = true;
+            }
+        }
+        finally
+        {
+            _depth = 0;
+            _writing = false;
+            if (!committed)
+            {
+                try { Execute("ROLLBACK"); } catch (SqliteException) { }
+                foreach (var blob in _freshBlobs) _blobs.Delete(blob);
+            }
+            _freshBlobs.Clear();
+            _droppedBlobs.Clear();
+            if (committed) TrySweepAfterCommit();
+        }
+    }
+
+    /// <summary>A new blob id, owned by this transaction until it commits.</summary>
+    public long NewBlob()
+    {
+        RequireWrite();
+        long id = _nextBlob++;
+        _freshBlobs.Add(id);
+        return id;
+    }
+
+    /// <summary>True when the blob was created by this transaction and is not shared, so it may change in place.</summary>
+    public bool IsFresh(long blob) => _freshBlobs.Contains(blob);
+
+    /// <summary>Marks a blob as shared by a second version row, so it is never changed in place again.</summary>
+    public void Share(long blob) => _freshBlobs.Remove(blob);
+
+    /// <summary>Notes that a version row stopped referencing <paramref name="blob"/>; freed at commit if unreferenced.</summary>
+    public void Drop(long? blob)
+    {
+        if (blob is long b) _droppedBlobs.Add(b);
+    }
+
+    public long NextBlob => _nextBlob;
+
+    private void RequireWrite()
+    {
+        if (!_writing) throw new InvalidOperationException("not inside a write of the embedded store");
+    }
+
+    /// <summary>Before commit: dropped blobs that nothing references any more go to the garbage table.</summary>
+    public void CollectDropped()
+    {
+        foreach (var blob in _droppedBlobs)
+        {
+            if (Scalar("SELECT 1 FROM objects WHERE blob=$b LIMIT 1", ("$b", blob)) is not null) continue;
+            if (_freshBlobs.Remove(blob)) _blobs.Delete(blob);
+            else Execute("INSERT OR IGNORE INTO garbage(blob) VALUES($b)", ("$b", blob));
+        }
+        _droppedBlobs.Clear();
+    }
+
+    /// <summary>Deletes the files of garbage blobs once no reader in any process may still read them.</summary>
+    private void SweepGarbage()
+    {
+        if (Scalar("SELECT 1 FROM garbage LIMIT 1") is null) return;
+        using var exclusive = _blobs.TryExclusive();
+        if (exclusive is null) return;
+        var blobs = new List<long>();
+        using (var cmd = Command("SELECT blob FROM garbage"))
+        using (var reader = cmd.ExecuteReader())
+            while (reader.Read()) blobs.Add(reader.GetInt64(0));
+        foreach (var blob in blobs) _blobs.Delete(blob);
+        Execute("DELETE FROM garbage WHERE blob IN (" + string.Join(",", blobs) + ")");
+    }
+
+    /// <summary>Frees this commit's garbage at once when no other writer holds the lock; else the next writer does.</summary>
+    private void TrySweepAfterCommit()
+    {
+        if (Scalar("SELECT 1 FROM garbage LIMIT 1") is null) return;
+        try
+        {
+            using (var begin = Command("BEGIN IMMEDIATE")) { begin.CommandTimeout = 1; begin.ExecuteNonQuery(); }
+        }
+        catch (SqliteException) { return; }
+        try { SweepGarbage(); Execute("COMMIT"); }
+        catch { try { Execute("ROLLBACK"); } catch (SqliteException) { } throw; }
+    }
+
+    public SqliteCommand Command(string sql, params (string Name, object? Value)[] args)
+    {
+        var cmd = _db.CreateCommand();
+        cmd.CommandText = sql;
+        foreach (var (name, value) in args) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return cmd;
+    }
+
+    public int Execute(string sql, params (string Name, object? Value)[] args)
+    {
+        using var cmd = Command(sql, args);
+        return cmd.ExecuteNonQuery();
+    }
+
+    public object? Scalar(string sql, params (string Name, object? Value)[] args)
+    {
+        using var cmd = Command(sql, args);
+        var value = cmd.ExecuteScalar();
+        return value is DBNull ? null : value;
+    }
+
+    public IEnumerable<T> Query<T>(string sql, Func<SqliteDataReader, T> map, params (string Name, object? Value)[] args)
+    {
+        var rows = new List<T>();
+        using var cmd = Command(sql, args);
+        using var reader = cmd.ExecuteReader();
+        while (reader.Read()) rows.Add(map(reader));
+        return rows;
+    }
+
+    private void CreateSchema()
+    {
+        Execute("""
+            CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value NOT NULL);
+            CREATE TABLE IF NOT EXISTS pools(
+                id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, snap_seq INTEGER NOT NULL DEFAULT 0);
+            CREATE TABLE IF NOT EXISTS images(
+                id INTEGER PRIMARY KEY, pool_id INTEGER NOT NULL REFERENCES pools(id), name TEXT NOT NULL,
+                rbd_id TEXT NOT NULL UNIQUE, size INTEGER NOT NULL, ord INTEGER NOT NULL, features INTEGER NOT NULL,
+                created TEXT NOT NULL, parent_snap INTEGER, overlap INTEGER NOT NULL DEFAULT 0,
+                UNIQUE(pool_id, name));
+            CREATE TABLE IF NOT EXISTS snaps(
+                id INTEGER PRIMARY KEY, image_id INTEGER NOT NULL REFERENCES images(id), snap_id INTEGER NOT NULL,
+                name TEXT NOT NULL, size INTEGER NOT NULL, protected INTEGER NOT NULL DEFAULT 0, created TEXT NOT NULL,
+                parent_snap INTEGER, overlap INTEGER NOT NULL DEFAULT 0,
+                UNIQUE(image_id, name), UNIQUE(image_id, snap_id));
+            CREATE INDEX IF NOT EXISTS images_parent ON images(parent_snap) WHERE parent_snap IS NOT NULL;
+            CREATE INDEX IF NOT EXISTS snaps_parent ON snaps(parent_snap) WHERE parent_snap IS NOT NULL;
+            CREATE TABLE IF NOT EXISTS objects(
+                image_id INTEGER NOT NULL, object_no INTEGER NOT NULL, epoch INTEGER NOT NULL,
+                present INTEGER NOT NULL, size INTEGER NOT NULL, blob INTEGER, changed BLOB NOT NULL,
+                PRIMARY KEY(image_id, object_no, epoch)) WITHOUT ROWID;
+            CREATE INDEX IF NOT EXISTS objects_blob ON objects(blob) WHERE blob IS NOT NULL;
+            CREATE TABLE IF NOT EXISTS garbage(blob INTEGER PRIMARY KEY);
+            INSERT OR IGNORE INTO meta(key, value) VALUES('schema', $schema), ('next_blob', 1), ('fsid', $fsid);
+            """, ("$schema", SchemaVersion), ("$fsid", Guid.NewGuid().ToString()));
+        var schema = Convert.ToInt32(Scalar("SELECT value FROM meta WHERE key='schema'"));
+        if (schema != SchemaVersion)
+            throw new RbdException(RbdErrno.ENOTSUP, _db.DataSource,
+                $"The store at '{_db.DataSource}' has schema {schema}; this module reads schema {SchemaVersion}.")
+            { ErrorId = "StoreSchemaMismatch" };
+    }
+
+    public void Dispose() => _db.Dispose();
+}

@@ -1,0 +1,46 @@
+namespace RbdPowerShell.Engine;
+
+/// <summary>
+/// A cluster connection shaped like librados + librbd's RBD class: pools, image names, create,
+/// remove, rename, clone. Implemented by the embedded store and (later) by librbd.
+/// Every name argument is a plain pool/image/snapshot name, never a path.
+/// </summary>
+public interface IRbdCluster : IDisposable
+{
+    /// <summary>The cluster's fsid, fixed at creation (used in Glance rbd:// locations).</summary>
+    Guid Fsid { get; }
+
+    /// <summary>Where the cluster is: a store directory or a ceph.conf path.</summary>
+    string Location { get; }
+
+    IReadOnlyList<string> ListPools();
+    void CreatePool(string pool);
+    /// <summary>Removes the pool and every image in it. EBUSY while images elsewhere are clones of it.</summary>
+    void RemovePool(string pool);
+
+    IReadOnlyList<string> ListImages(string pool);
+    void CreateImage(string pool, string image, ulong size, ImageOptions options);
+    /// <summary>ENOTEMPTY while it has snapshots; EBUSY while it has children (through a snapshot).</summary>
+    void RemoveImage(string pool, string image);
+    void RenameImage(string pool, string image, string newName);
+
+    /// <summary>rbd clone: EINVAL unless the parent snapshot is protected.</summary>
+    void Clone(string parentPool, string parentImage, string parentSnapshot,
+               string childPool, string childImage, ImageOptions options);
+
+    /// <summary>Opens an image, or a read-only view of one of its snapshots.</summary>
+    IRbdImage OpenImage(string pool, string image, string? snapshot = null);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> so that its changes become visible all at once or not at all
+    /// (the embedded store commits once at the end; librbd runs it as is).
+    /// Nested calls join the outer one.
+    /// </summary>
+    T Atomically<T>(Func<T> work);
+}
+
+public static class RbdClusterExtensions
+{
+    public static void Atomically(this IRbdCluster cluster, Action work) =>
+        cluster.Atomically<bool>(() => { work(); return true; });
+}

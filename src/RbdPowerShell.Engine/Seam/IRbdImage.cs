@@ -1,0 +1,45 @@
+namespace RbdPowerShell.Engine;
+
+/// <summary>
+/// An open image (librbd's Image): data I/O, diff-iterate, snapshots, layering.
+/// Opened at a snapshot it is read-only and reads that snapshot.
+/// </summary>
+public interface IRbdImage : IDisposable
+{
+    string Pool { get; }
+    string Name { get; }
+    /// <summary>The snapshot this handle reads, or null for the head.</summary>
+    string? Snapshot { get; }
+
+    ImageInfo Stat();
+
+    /// <summary>Reads into <paramref name="buffer"/>; returns the bytes read (clipped at the end of the image).</summary>
+    int Read(ulong offset, Span<byte> buffer);
+    void Write(ulong offset, ReadOnlySpan<byte> data);
+    /// <summary>Discards a range: it reads as zeros afterwards and whole objects are freed.</summary>
+    void Discard(ulong offset, ulong length);
+    /// <summary>Grows or shrinks (trimming objects past the end; a clone's overlap shrinks with it).</summary>
+    void Resize(ulong size, ProgressHandler? progress = null);
+
+    /// <summary>
+    /// librbd's diff_iterate2: calls <paramref name="callback"/>(offset, length, exists) for every
+    /// extent that changed between <paramref name="fromSnapshot"/> (null: the image's creation) and
+    /// this handle's snapshot (or head), in offset order, never crossing an object boundary.
+    /// exists=false means the extent now reads as zeros (discarded or trimmed).
+    /// </summary>
+    void DiffIterate(string? fromSnapshot, ulong offset, ulong length, bool includeParent, bool wholeObject,
+                     Action<ulong, ulong, bool> callback);
+
+    IReadOnlyList<SnapshotInfo> ListSnapshots();
+    void CreateSnapshot(string name);
+    void RemoveSnapshot(string name);
+    void ProtectSnapshot(string name);
+    void UnprotectSnapshot(string name);
+    void RollbackSnapshot(string name, ProgressHandler? progress = null);
+    void RenameSnapshot(string name, string newName);
+
+    /// <summary>The clones of the snapshot this handle is opened at (rbd children).</summary>
+    IReadOnlyList<ChildSpec> ListChildren();
+    /// <summary>Copies every object still read from the parent chain, then detaches the parent.</summary>
+    void Flatten(ProgressHandler? progress = null);
+}
