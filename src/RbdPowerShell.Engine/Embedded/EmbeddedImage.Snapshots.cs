@@ -106,25 +106,35 @@ internal sealed partial class EmbeddedImage
         });
     }
 
-    /// <summary>rbd snap rollback: the head takes the snapshot's size, parent overlap and every object's data.</summary>
+    /// <summary>
+    /// rbd snap rollback: the head takes the snapshot's size and every object's data. As in librbd the
+    /// parent overlap never grows back; where the snapshot still read parent data past the head's overlap,
+    /// that data is copied into the head so the image reads exactly as the snapshot.
+    /// </summary>
     public void RollbackSnapshot(string name, ProgressHandler? progress = null) => _cluster.Write(() =>
     {
         var head = Head();
         var snap = Catalog.Snap(head.Image, name);
         var target = new View(head.Image, snap);
         ulong oldSize = head.Size;
-        Catalog.UpdateHead(head.Image.Id, snap.Size, snap.ParentSnap, snap.ParentSnap is null ? 0 : snap.Overlap);
+        Catalog.UpdateHead(head.Image.Id, snap.Size, head.Image.ParentSnap, Math.Min(head.Image.Overlap, snap.Size));
         head = CurrentView();
         if (snap.Size < oldSize) Trim(head, oldSize, null);
         long epoch = Io.HeadEpoch(head.Image.Id);
-        ulong total = Math.Max(1, target.Size >> target.Order);
+        ulong total = Math.Max(1, (target.Size + target.ObjectSize - 1) >> target.Order);
+        var restored = new HashSet<long>();
         foreach (var versions in _cluster.Versions.ObjectsIn(head.Image.Id, 0, long.MaxValue))
         {
             var wanted = versions.LastOrDefault(v => v.Epoch < target.EpochLimit);
-            var current = versions[^1];
-            if (!ReferenceEquals(wanted, current)) Io.Restore(head, epoch, current, wanted);
-            progress?.Invoke((ulong)current.ObjectNo, total);
+            Io.Restore(head, target, epoch, versions[^1], wanted);
+            restored.Add(versions[0].ObjectNo);
+            progress?.Invoke((ulong)versions[0].ObjectNo, total);
         }
+        if (target.ParentSnap is long parent && target.Overlap > head.Overlap)
+            foreach (var extent in _cluster.Walker.Allocated(Io.ParentView(parent), target.Overlap))
+                for (long objectNo = (long)(Math.Max(extent.Start, head.Overlap) >> head.Order);
+                     extent.End > head.Overlap && objectNo <= (long)((extent.End - 1) >> head.Order); objectNo++)
+                    if (restored.Add(objectNo)) Io.Restore(head, target, epoch, null, null, objectNo);
         progress?.Invoke(total, total);
     });
 }

@@ -81,7 +81,7 @@ internal sealed class ExtentWalker
     public IEnumerable<Extent> Changed(View to, SnapRow? from, ulong offset, ulong length, bool includeParent, bool wholeObject)
     {
         ulong limit = Math.Min(to.Size, offset + length);
-        var extents = from is null && includeParent ? Allocated(to, limit) : OwnChanges(to, from, limit);
+        var extents = from is null && includeParent ? Allocated(to, limit) : OwnChanges(to, from, limit, wholeObject);
         var perObject = new List<Extent>();
         long currentObject = -1;
         foreach (var extent in extents)
@@ -107,6 +107,7 @@ internal sealed class ExtentWalker
             ulong objectStart = extents[0].Start >> view.Order << view.Order;
             ulong start = Math.Max(objectStart, offset), end = Math.Min(objectStart + view.ObjectSize, limit);
             if (end > start) yield return new Extent(start, end, extents.Any(e => e.Exists));
+            // (own changes arrive already widened, carrying whether the object exists at the end)
             yield break;
         }
         Extent? pending = null;
@@ -122,7 +123,7 @@ internal sealed class ExtentWalker
     }
 
     /// <summary>What this image's own objects changed between two views (calc_snap_set_diff's rules).</summary>
-    private IEnumerable<Extent> OwnChanges(View to, SnapRow? from, ulong limit)
+    private IEnumerable<Extent> OwnChanges(View to, SnapRow? from, ulong limit, bool wholeObject)
     {
         long fromLimit = from is null ? long.MinValue : (long)from.SnapId;
         foreach (var versions in _versions.ObjectsIn(to.Image.Id, 0, LastObject(to, limit)))
@@ -133,6 +134,11 @@ internal sealed class ExtentWalker
             ulong start = (ulong)after.ObjectNo << to.Order;
             bool had = before is { Present: true }, has = after.Present;
             if (!had && !has) continue;
+            if (wholeObject)
+            {
+                yield return new Extent(start, start + to.ObjectSize, has);
+                continue;
+            }
             if (!had)
             {
                 if (after.Size > 0) yield return new Extent(start, start + after.Size, true);

@@ -151,24 +151,39 @@ internal sealed class ObjectIo
             _versions.Delete(head.Image.Id, current);
             return;
         }
-        var changed = current.Epoch == epoch ? current.Changed.Clone() : new IntervalSet();
+        var changed = ChangedSoFar(current, epoch);
         changed.Insert(0, current.Size);
         _versions.Put(head.Image.Id, new ObjectVersion(objectNo, epoch, false, 0, null, changed),
             current.Epoch == epoch ? current.Blob : null);
     }
 
-    /// <summary>Rollback of one object: the head takes the version a snapshot sees (sharing its blob), or loses the object.</summary>
-    public void Restore(View head, long epoch, ObjectVersion current, ObjectVersion? wanted)
+    /// <summary>
+    /// Rollback of one object: the head takes the version the snapshot sees (sharing its blob); where the
+    /// snapshot reads the object from the parent beyond what the head inherits, the head gets a copy of it.
+    /// </summary>
+    public void Restore(View head, View snapshot, long epoch, ObjectVersion? current, ObjectVersion? wanted, long objectNo = -1)
     {
-        if (wanted is not { Present: true })
+        if (current is not null) objectNo = current.ObjectNo;
+        if (wanted is { Present: true })
         {
-            if (current.Present) Remove(head, epoch, current.ObjectNo);
+            if (ReferenceEquals(wanted, current)) return;
+            var changed = ChangedSoFar(current, epoch);
+            changed.Insert(0, Math.Max(wanted.Size, current is { Present: true } ? current.Size : 0));
+            if (wanted.Blob is long shared) _index.Share(shared);
+            _versions.Put(head.Image.Id, wanted with { Epoch = epoch, Changed = changed },
+                current is not null && current.Epoch == epoch ? current.Blob : null);
             return;
         }
-        var changed = current.Epoch == epoch ? current.Changed.Clone() : new IntervalSet();
-        changed.Insert(0, Math.Max(wanted.Size, current.Present ? current.Size : 0));
-        if (wanted.Blob is long blob) _index.Share(blob);
-        _versions.Put(head.Image.Id, wanted with { Epoch = epoch, Changed = changed }, current.Epoch == epoch ? current.Blob : null);
+        ulong inherited = ParentBytes(snapshot, objectNo);
+        var copy = inherited > ParentBytes(head, objectNo) ? CopyFromParent(snapshot, objectNo, inherited) : null;
+        if (copy is long blob)
+        {
+            var changed = ChangedSoFar(current, epoch);
+            changed.Insert(0, Math.Max(inherited, current is { Present: true } ? current.Size : 0));
+            _versions.Put(head.Image.Id, new ObjectVersion(objectNo, epoch, true, inherited, blob, changed),
+                current is not null && current.Epoch == epoch ? current.Blob : null);
+        }
+        else if (current is { Present: true }) Remove(head, epoch, objectNo);
     }
 
     /// <summary>
@@ -199,12 +214,15 @@ internal sealed class ObjectIo
         return (buffer, content[..(int)inherited].ContainsAnyExcept((byte)0) ? inherited : 0);
     }
 
+    /// <summary>What the head version of this epoch already changed (a new epoch starts with nothing).</summary>
+    private static IntervalSet ChangedSoFar(ObjectVersion? current, long epoch) =>
+        current is not null && current.Epoch == epoch ? current.Changed.Clone() : new IntervalSet();
+
     /// <summary>Writes the edited content as a new blob and makes it the head version of this epoch.</summary>
     private void Store(View head, long epoch, long objectNo, ObjectVersion? current, byte[] buffer, ulong size, IntervalSet edited)
     {
-        IntervalSet changed;
-        if (current is { Present: true }) changed = current.Epoch == epoch ? current.Changed.Clone() : new IntervalSet();
-        else changed = new IntervalSet(0, size);
+        var changed = ChangedSoFar(current, epoch);
+        if (current is not { Present: true }) changed.Insert(0, size);
         changed.UnionWith(edited);
         long blob = _index.NewBlob();
         _blobs.Create(blob, buffer.AsSpan(0, (int)size));
@@ -237,7 +255,9 @@ internal sealed class ObjectIo
             }
             else if (blob is long shared) _index.Share(shared);
             if (blob is null) continue;
-            _versions.Put(head.Image.Id, new ObjectVersion(objectNo, key, true, inherited, blob, new IntervalSet(0, inherited)),
+            var changed = ChangedSoFar(seen, key);
+            changed.Insert(0, inherited);
+            _versions.Put(head.Image.Id, new ObjectVersion(objectNo, key, true, inherited, blob, changed),
                 seen is not null && seen.Epoch == key ? seen.Blob : null);
         }
     }
@@ -271,7 +291,9 @@ internal sealed class ObjectIo
         if (inherited == 0) return;
         var blob = CopyFromParent(head, objectNo, inherited);
         if (blob is null) return;
-        _versions.Put(head.Image.Id, new ObjectVersion(objectNo, epoch, true, inherited, blob, new IntervalSet(0, inherited)),
+        var changed = ChangedSoFar(current, epoch);
+        changed.Insert(0, inherited);
+        _versions.Put(head.Image.Id, new ObjectVersion(objectNo, epoch, true, inherited, blob, changed),
             current is not null && current.Epoch == epoch ? current.Blob : null);
     }
 }

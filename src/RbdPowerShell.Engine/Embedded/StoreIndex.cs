@@ -34,7 +34,9 @@ internal sealed class StoreIndex : IDisposable
         Execute("PRAGMA journal_mode=WAL");
         Execute("PRAGMA synchronous=NORMAL");
         Execute("PRAGMA busy_timeout=600000");
-        Write(CreateSchema);
+        Execute("BEGIN IMMEDIATE");
+        try { CreateSchema(); Execute("COMMIT"); }
+        catch { Execute("ROLLBACK"); throw; }
     }
 
     public SqliteConnection Connection => _db;
