@@ -1,0 +1,25 @@
+using System.Management.Automation;
+
+namespace RbdPowerShell;
+
+/// <summary>Get-RbdCluster: the session's current cluster (nothing before Connect-RbdCluster); -All: every open one.</summary>
+[Cmdlet(VerbsCommon.Get, "RbdCluster")]
+[OutputType(typeof(RbdCluster))]
+public sealed class GetRbdClusterCommand : PSCmdlet
+{
+    /// <summary>Every cluster this process has open, not only the current one.</summary>
+    [Parameter]
+    public SwitchParameter All { get; set; }
+
+    protected override void EndProcessing()
+    {
+        if (All)
+        {
+            WriteObject(RbdSession.Connected, enumerateCollection: true);
+            return;
+        }
+        var current = RbdSession.Current;
+        if (current is null) WriteVerbose("No cluster is connected; run Connect-RbdCluster -Path <dir>.");
+        else WriteObject(current);
+    }
+}

@@ -1,0 +1,52 @@
+using System.Management.Automation;
+using RbdPowerShell.Engine;
+
+namespace RbdPowerShell;
+
+/// <summary>
+/// Get-RbdImage [[-Spec] pool | pool/image[@snap]]: rbd info of one image (or of the image as of a
+/// snapshot), or rbd ls -l of a pool (every pool when no spec is given).
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "RbdImage", DefaultParameterSetName = SpecSet)]
+[OutputType(typeof(RbdImage))]
+public sealed class GetRbdImageCommand : RbdQueryCmdlet
+{
+    /// <summary>The type name that selects the rbd info list view for a single image.</summary>
+    public const string InfoTypeName = "RbdPowerShell.RbdImage#Info";
+
+    /// <summary>When listing a pool, also list each image's snapshots (as rbd ls -l does).</summary>
+    [Parameter]
+    public SwitchParameter IncludeSnapshot { get; set; }
+
+    protected override void ProcessTarget()
+    {
+        var target = Target;
+        if (target?.Image is not null)
+        {
+            WriteCommand(RbdCommandLine.Rbd("info", RbdCommandLine.Arg(target.ToString())));
+            WriteObjectAs(Describe(target), InfoTypeName);
+            return;
+        }
+        foreach (var pool in PoolsOf(target))
+            Try(() => List(pool));
+    }
+
+    private void List(string pool)
+    {
+        WriteCommand(RbdCommandLine.Rbd("ls", "-l", RbdCommandLine.Arg(pool)));
+        foreach (var name in Connection.ListImages(pool))
+        {
+            Try(() =>
+            {
+                using var image = Connection.OpenImage(pool, name);
+                WriteObject(Describe(image));
+                if (!IncludeSnapshot) return;
+                foreach (var snapshot in image.ListSnapshots())
+                {
+                    using var view = Connection.OpenImage(pool, name, snapshot.Name);
+                    WriteObject(Describe(view));
+                }
+            });
+        }
+    }
+}

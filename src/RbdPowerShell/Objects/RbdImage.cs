@@ -1,0 +1,78 @@
+using RbdPowerShell.Engine;
+
+namespace RbdPowerShell;
+
+/// <summary>An image (rbd info), or an image as of one of its snapshots when <see cref="Snapshot"/> is set.</summary>
+public sealed class RbdImage
+{
+    internal RbdImage(ImageInfo info, int snapshots, bool? isProtected, RbdCluster cluster)
+    {
+        Pool = info.Pool;
+        Name = info.Name;
+        Snapshot = info.Snapshot;
+        Id = info.Id;
+        Size = info.Size;
+        Order = info.Order;
+        ObjectSize = info.ObjectSize;
+        Objects = info.Objects;
+        BlockNamePrefix = info.BlockNamePrefix;
+        Format = info.Format;
+        Features = FeatureNames.Of(info.Features);
+        CreateTimestamp = info.CreateTimestamp;
+        Parent = info.Parent is null ? null : new RbdParentSpec(info.Parent, cluster);
+        Overlap = info.Parent is null ? null : info.Overlap;
+        Snapshots = snapshots;
+        Protected = isProtected;
+        Cluster = cluster;
+    }
+
+    public string Pool { get; }
+    public string Name { get; }
+    /// <summary>The snapshot this view shows, or null for the image itself.</summary>
+    public string? Snapshot { get; }
+    /// <summary>pool/image, or pool/image@snap for a snapshot view.</summary>
+    public string Spec => Snapshot is null ? $"{Pool}/{Name}" : $"{Pool}/{Name}@{Snapshot}";
+    public string Id { get; }
+    public ulong Size { get; }
+    public int Order { get; }
+    public ulong ObjectSize { get; }
+    public ulong Objects { get; }
+    public string BlockNamePrefix { get; }
+    public int Format { get; }
+    /// <summary>rbd feature names: layering, exclusive-lock, object-map, fast-diff, deep-flatten.</summary>
+    public string[] Features { get; }
+    public DateTime CreateTimestamp { get; }
+    /// <summary>The parent snapshot of a clone (renders as pool/image@snap), or null.</summary>
+    public RbdParentSpec? Parent { get; }
+    /// <summary>How much of the parent the clone still sees; null without a parent.</summary>
+    public ulong? Overlap { get; }
+    /// <summary>How many snapshots the image has.</summary>
+    public int Snapshots { get; }
+    /// <summary>Whether the snapshot of a snapshot view is protected; null for the image itself.</summary>
+    public bool? Protected { get; }
+    public RbdCluster Cluster { get; }
+
+    public override string ToString() => Spec;
+}
+
+/// <summary>rbd's names for feature bits, in bit order.</summary>
+internal static class FeatureNames
+{
+    private static readonly (RbdFeatures Flag, string Name)[] Names =
+    {
+        (RbdFeatures.Layering, "layering"),
+        (RbdFeatures.Striping, "striping"),
+        (RbdFeatures.ExclusiveLock, "exclusive-lock"),
+        (RbdFeatures.ObjectMap, "object-map"),
+        (RbdFeatures.FastDiff, "fast-diff"),
+        (RbdFeatures.DeepFlatten, "deep-flatten"),
+        (RbdFeatures.Journaling, "journaling"),
+        (RbdFeatures.DataPool, "data-pool"),
+        (RbdFeatures.Operations, "operations"),
+        (RbdFeatures.Migrating, "migrating"),
+        (RbdFeatures.NonPrimary, "non-primary"),
+    };
+
+    public static string[] Of(RbdFeatures features) =>
+        Names.Where(n => features.HasFlag(n.Flag)).Select(n => n.Name).ToArray();
+}
