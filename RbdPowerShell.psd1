@@ -1,0 +1,30 @@
+@{
+    RootModule           = 'RbdPowerShell.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '243778cc-c493-44a0-afc4-33ad1dde71cc'
+    Author               = 'RbdPowerShell contributors'
+    Copyright            = '(c) RbdPowerShell contributors.'
+    Description          = 'The Ceph RBD image model (pools, thin images, snapshots, protect, clone, flatten, copy, import/export, du) as typed, pipeable cmdlets, on an embedded store that needs nothing installed.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('RbdPowerShell.Format.ps1xml')
+    CmdletsToExport      = @(
+        'Connect-RbdCluster', 'Get-RbdCluster',
+        'New-RbdPool', 'Get-RbdPool', 'Remove-RbdPool',
+        'New-RbdImage', 'Get-RbdImage', 'Remove-RbdImage', 'Resize-RbdImage', 'Rename-RbdImage',
+        'Copy-RbdImage', 'Get-RbdImageUsage',
+        'Write-RbdImage', 'Read-RbdImage', 'Clear-RbdImage', 'Import-RbdImage', 'Export-RbdImage',
+        'New-RbdSnapshot', 'Get-RbdSnapshot', 'Remove-RbdSnapshot', 'Protect-RbdSnapshot',
+        'Unprotect-RbdSnapshot', 'Restore-RbdSnapshot',
+        'Copy-RbdClone', 'Get-RbdChild', 'Invoke-RbdFlatten',
+        'Test-RbdStore'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('Ceph', 'RBD', 'BlockStorage', 'Snapshot', 'Clone', 'OpenStack', 'Storage', 'PSEdition_Core', 'Linux')
+        }
+    }
+}

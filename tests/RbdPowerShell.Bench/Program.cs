@@ -1,0 +1,225 @@
+// Engine benchmarks, each against `cp --sparse=always` of the same raw file on the same filesystem.
+//   dotnet run -c Release --project tests/RbdPowerShell.Bench [-- --dir <folder>]
+// Prints `name: X.XX s (cp Y.YY s) ratio Z.ZZx` (the run with the median ratio of 3), the cost of
+// snapshot+protect+clone of a 1 TiB thin image against a 1 GiB one, and the peak memory of
+// exporting a 1 TiB thin image (measured in a child process so earlier runs do not count).
+using System.Diagnostics;
+using RbdPowerShell.Engine;
+using RbdPowerShell.Engine.Embedded;
+
+namespace RbdPowerShell.Bench;
+
+public static class Program
+{
+    const ulong MiB = 1UL << 20, GiB = 1UL << 30, TiB = 1UL << 40;
+    const int Runs = 3, Extents = 64;
+    const ulong ExtentSize = 4 * MiB, RawSize = GiB;
+    const string Pool = "bench";
+
+    public static int Main(string[] args)
+    {
+        if (args is ["--export-memory", var memoryDir]) return ExportMemory(memoryDir);
+
+        string parent = args is ["--dir", var dir] ? dir : Path.GetTempPath();
+        string work = Path.Combine(parent, "rbdps-bench-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(work);
+        try
+        {
+            string raw = Path.Combine(work, "source.raw");
+            WriteSparseRaw(raw);
+            Console.WriteLine($"RbdPowerShell benchmarks in {work}: raw file {RawSize / GiB} GiB, " +
+                              $"{Extents} extents of {ExtentSize / MiB} MiB random data; median of {Runs} runs.");
+
+            using (var cluster = EmbeddedCluster.Open(Path.Combine(work, "store")))
+            {
+                cluster.CreatePool(Pool);
+                RawImport.Run(cluster, raw, Pool, "source", ImageOptions.Default);
+
+                Compare("import", raw, work, run =>
+                {
+                    string name = $"import-{run}";
+                    double s = Time(() => RawImport.Run(cluster, raw, Pool, name, ImageOptions.Default));
+                    cluster.RemoveImage(Pool, name);
+                    return s;
+                });
+
+                Compare("export", raw, work, run =>
+                {
+                    string target = Path.Combine(work, $"export-{run}.raw");
+                    using var image = cluster.OpenImage(Pool, "source");
+                    double s = Time(() => RawExport.Run(image, target));
+                    if (run == 0) CheckRaw(target);
+                    File.Delete(target);
+                    return s;
+                });
+
+                Compare("copy", raw, work, run =>
+                {
+                    string name = $"copy-{run}";
+                    double s = Time(() => ImageCopy.Run(cluster, Pool, "source", null, cluster, Pool, name));
+                    cluster.RemoveImage(Pool, name);
+                    return s;
+                });
+
+                Compare("flatten", raw, work, run =>
+                {
+                    string snap = $"flatten-{run}", clone = $"clone-{run}";
+                    using var source = cluster.OpenImage(Pool, "source");
+                    source.CreateSnapshot(snap);
+                    source.ProtectSnapshot(snap);
+                    cluster.Clone(Pool, "source", snap, Pool, clone, ImageOptions.Default);
+                    double s;
+                    using (var child = cluster.OpenImage(Pool, clone))
+                        s = Time(() => child.Flatten());
+                    cluster.RemoveImage(Pool, clone);
+                    source.UnprotectSnapshot(snap);
+                    source.RemoveSnapshot(snap);
+                    return s;
+                });
+
+                CloneCost(cluster);
+            }
+
+            return RunExportMemoryChild(work);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    /// <summary>Runs the engine operation and cp Runs times; prints the run with the median ratio.</summary>
+    static void Compare(string name, string raw, string work, Func<int, double> operation)
+    {
+        var results = new List<(double Op, double Cp)>();
+        for (int run = 0; run < Runs; run++)
+        {
+            string copy = Path.Combine(work, "cp.raw");
+            double cp = Time(() => Cp(raw, copy));
+            File.Delete(copy);
+            results.Add((operation(run), cp));
+        }
+        var (op, cpTime) = results.OrderBy(r => r.Op / r.Cp).ElementAt(Runs / 2);
+        Console.WriteLine($"{name}: {op:0.00} s (cp {cpTime:0.00} s) ratio {op / cpTime:0.00}x");
+    }
+
+    /// <summary>Snapshot + protect + clone is O(1): a 1 TiB image should cost what a 1 GiB one does.</summary>
+    static void CloneCost(IRbdCluster cluster)
+    {
+        var data = new byte[ExtentSize];
+        new Random(7).NextBytes(data);
+        double Once(ulong size, int run)
+        {
+            string name = $"thin-{size / GiB}g-{run}";
+            cluster.CreateImage(Pool, name, size, ImageOptions.Default);
+            using var image = cluster.OpenImage(Pool, name);
+            image.Write(0, data);
+            return Time(() =>
+            {
+                image.CreateSnapshot("s");
+                image.ProtectSnapshot("s");
+                cluster.Clone(Pool, name, "s", Pool, name + "-clone", ImageOptions.Default);
+            });
+        }
+        Once(GiB, -1); // warm-up: first-call costs (JIT, SQLite statements) are not the image's size
+        var results = Enumerable.Range(0, Runs).Select(run => (Big: Once(TiB, run), Small: Once(GiB, run)))
+            .OrderBy(r => r.Big / r.Small).ToList();
+        var (big, small) = results[Runs / 2];
+        Console.WriteLine($"snapshot+protect+clone 1 TiB: {big:0.0000} s (1 GiB {small:0.0000} s) ratio {big / small:0.00}x");
+    }
+
+    static int RunExportMemoryChild(string work)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath!);
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+            start.ArgumentList.Add(typeof(Program).Assembly.Location);
+        start.ArgumentList.Add("--export-memory");
+        start.ArgumentList.Add(work);
+        using var child = Process.Start(start)!;
+        child.WaitForExit();
+        return child.ExitCode;
+    }
+
+    /// <summary>Child process: export a 1 TiB thin image holding 8 MiB; report time and memory.</summary>
+    static int ExportMemory(string work)
+    {
+        using var cluster = EmbeddedCluster.Open(Path.Combine(work, "store-memory"));
+        cluster.CreatePool(Pool);
+        cluster.CreateImage(Pool, "huge", TiB, ImageOptions.Default);
+        var data = new byte[MiB];
+        new Random(3).NextBytes(data);
+        using (var image = cluster.OpenImage(Pool, "huge"))
+            for (ulong i = 0; i < 8; i++) image.Write(i * (TiB / 8) + 3 * MiB, data);
+
+        string target = Path.Combine(work, "huge.raw");
+        GC.Collect();
+        using var self = Process.GetCurrentProcess();
+        long before = self.PeakWorkingSet64, allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        double seconds;
+        using (var image = cluster.OpenImage(Pool, "huge"))
+            seconds = Time(() => RawExport.Run(image, target));
+        self.Refresh();
+        long peak = self.PeakWorkingSet64, allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        long length = new FileInfo(target).Length;
+        File.Delete(target);
+        if ((ulong)length != TiB)
+        {
+            Console.Error.WriteLine($"export 1 TiB thin: the file is {length} bytes, expected {TiB}.");
+            return 1;
+        }
+        Console.WriteLine($"export 1 TiB thin (8 MiB data): {seconds:0.00} s, peak working set {peak / (double)MiB:0} MiB " +
+                          $"(before the export {before / (double)MiB:0} MiB), allocated {allocated / (double)MiB:0.0} MiB");
+        return 0;
+    }
+
+    static void WriteSparseRaw(string path)
+    {
+        using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
+        file.SetLength((long)RawSize);
+        for (int i = 0; i < Extents; i++)
+        {
+            file.Position = (long)ExtentOffset(i);
+            file.Write(ExtentData(i));
+        }
+    }
+
+    /// <summary>The exported file must hold the same data as the source raw file.</summary>
+    static void CheckRaw(string path)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read);
+        if ((ulong)file.Length != RawSize)
+            throw new InvalidOperationException($"export: {path} is {file.Length} bytes, expected {RawSize}.");
+        var buffer = new byte[ExtentSize];
+        for (int i = 0; i < Extents; i++)
+        {
+            file.Position = (long)ExtentOffset(i);
+            file.ReadExactly(buffer);
+            if (!buffer.AsSpan().SequenceEqual(ExtentData(i)))
+                throw new InvalidOperationException($"export: extent {i} of {path} differs from the source.");
+        }
+    }
+
+    static ulong ExtentOffset(int i) => (ulong)i * (RawSize / Extents) + (ulong)(i % 4) * MiB;
+
+    static byte[] ExtentData(int i)
+    {
+        var data = new byte[ExtentSize];
+        new Random(1000 + i).NextBytes(data);
+        return data;
+    }
+
+    static void Cp(string source, string destination)
+    {
+        var start = new ProcessStartInfo("cp") { ArgumentList = { "--sparse=always", source, destination } };
+        using var cp = Process.Start(start)!;
+        cp.WaitForExit();
+        if (cp.ExitCode != 0) throw new InvalidOperationException($"cp exited with code {cp.ExitCode}.");
+    }
+
+    static double Time(Action action)
+    {
+        var watch = Stopwatch.StartNew();
+        action();
+        return watch.Elapsed.TotalSeconds;
+    }
+}
