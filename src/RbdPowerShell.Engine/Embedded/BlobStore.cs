@@ -95,8 +95,19 @@ internal sealed class BlobStore
     }
 
     /// <summary>A shared lock held while reading: garbage blobs are not deleted under a reader.</summary>
-    public IDisposable EnterRead() =>
-        new FileStream(_readersLock, FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite);
+    /// <remarks>A sweeper holds the exclusive lock only while it deletes files, so a reader waits for it.</remarks>
+    public IDisposable EnterRead()
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        for (int attempt = 0; ; attempt++)
+        {
+            try { return new FileStream(_readersLock, FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite); }
+            catch (IOException) when (waited.Elapsed < TimeSpan.FromMinutes(1))
+            {
+                Thread.Sleep(Math.Min(50, 1 << Math.Min(attempt, 5)));
+            }
+        }
+    }
 
     /// <summary>The exclusive lock, or null while any reader (in any process) holds the shared one.</summary>
     public IDisposable? TryExclusive()

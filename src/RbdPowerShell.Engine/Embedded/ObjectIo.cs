@@ -99,12 +99,17 @@ internal sealed class ObjectIo
             _versions.Put(head.Image.Id, current with { Size = size, Changed = changed }, own);
             return;
         }
-        bool coversAll = objectOffset == 0 && end >= (current is { Present: true } ? current.Size : ParentBytes(head, objectNo));
-        var (buffer, baseSize) = Load(head, objectNo, current, coversAll);
+        if (objectOffset == 0 && end >= (current is { Present: true } ? current.Size : ParentBytes(head, objectNo)))
+        {
+            if (current is not { Present: true } && ParentBytes(head, objectNo) > 0) MaterializeSnapshots(head, objectNo);
+            Store(head, epoch, objectNo, current, data, new IntervalSet(0, end));
+            return;
+        }
+        var (buffer, baseSize) = Load(head, objectNo, current);
         try
         {
             data.CopyTo(buffer.AsSpan((int)objectOffset));
-            Store(head, epoch, objectNo, current, buffer, Math.Max(baseSize, end), new IntervalSet(objectOffset, (ulong)data.Length));
+            Store(head, epoch, objectNo, current, buffer.AsSpan(0, (int)Math.Max(baseSize, end)), new IntervalSet(objectOffset, (ulong)data.Length));
         }
         finally { ArrayPool<byte>.Shared.Return(buffer); }
     }
@@ -115,13 +120,13 @@ internal sealed class ObjectIo
         var current = _versions.Visible(head.Image.Id, objectNo, long.MaxValue);
         if (current is not { Present: true } && ParentBytes(head, objectNo) == 0) return;
         if (current is { Present: true } && objectOffset >= current.Size) return;
-        var (buffer, size) = Load(head, objectNo, current, coversAll: false);
+        var (buffer, size) = Load(head, objectNo, current);
         try
         {
             if (objectOffset >= size) return;
             ulong end = Math.Min(size, objectOffset + length);
             buffer.AsSpan((int)objectOffset, (int)(end - objectOffset)).Clear();
-            Store(head, epoch, objectNo, current, buffer, size, new IntervalSet(objectOffset, end - objectOffset));
+            Store(head, epoch, objectNo, current, buffer.AsSpan(0, (int)size), new IntervalSet(objectOffset, end - objectOffset));
         }
         finally { ArrayPool<byte>.Shared.Return(buffer); }
     }
@@ -131,12 +136,12 @@ internal sealed class ObjectIo
     {
         var current = _versions.Visible(head.Image.Id, objectNo, long.MaxValue);
         if (current is not { Present: true } && ParentBytes(head, objectNo) == 0) return;
-        var (buffer, size) = Load(head, objectNo, current, coversAll: false);
+        var (buffer, size) = Load(head, objectNo, current);
         try
         {
             if (newSize < size) buffer.AsSpan((int)newSize, (int)(size - newSize)).Clear();
             var changed = newSize < size ? new IntervalSet(newSize, size - newSize) : new IntervalSet(size, newSize - size);
-            Store(head, epoch, objectNo, current, buffer, newSize, changed);
+            Store(head, epoch, objectNo, current, buffer.AsSpan(0, (int)newSize), changed);
         }
         finally { ArrayPool<byte>.Shared.Return(buffer); }
     }
@@ -191,21 +196,19 @@ internal sealed class ObjectIo
     /// (copied up, after every snapshot that still reads it from the parent got its own copy).
     /// Returns the content's size; the caller returns the buffer to the pool.
     /// </summary>
-    private (byte[] Buffer, ulong Size) Load(View head, long objectNo, ObjectVersion? current, bool coversAll)
+    private (byte[] Buffer, ulong Size) Load(View head, long objectNo, ObjectVersion? current)
     {
         int objectSize = (int)head.ObjectSize;
         var buffer = ArrayPool<byte>.Shared.Rent(objectSize);
         var content = buffer.AsSpan(0, objectSize);
         if (current is { Present: true })
         {
-            if (coversAll) content.Clear();
-            else ReadVersion(current, 0, content);
+            ReadVersion(current, 0, content);
             return (buffer, current.Size);
         }
         ulong inherited = ParentBytes(head, objectNo);
-        if (inherited == 0 || coversAll)
+        if (inherited == 0)
         {
-            if (inherited > 0) MaterializeSnapshots(head, objectNo);
             content.Clear();
             return (buffer, 0);
         }
@@ -219,13 +222,14 @@ internal sealed class ObjectIo
         current is not null && current.Epoch == epoch ? current.Changed.Clone() : new IntervalSet();
 
     /// <summary>Writes the edited content as a new blob and makes it the head version of this epoch.</summary>
-    private void Store(View head, long epoch, long objectNo, ObjectVersion? current, byte[] buffer, ulong size, IntervalSet edited)
+    private void Store(View head, long epoch, long objectNo, ObjectVersion? current, ReadOnlySpan<byte> content, IntervalSet edited)
     {
+        ulong size = (ulong)content.Length;
         var changed = ChangedSoFar(current, epoch);
         if (current is not { Present: true }) changed.Insert(0, size);
         changed.UnionWith(edited);
         long blob = _index.NewBlob();
-        _blobs.Create(blob, buffer.AsSpan(0, (int)size));
+        _blobs.Create(blob, content);
         long? replaced = current is not null && current.Epoch == epoch ? current.Blob : null;
         _versions.Put(head.Image.Id, new ObjectVersion(objectNo, epoch, true, size, blob, changed), replaced);
     }
