@@ -12,7 +12,7 @@ namespace RbdPowerShell.Bench;
 public static class Program
 {
     const ulong MiB = 1UL << 20, GiB = 1UL << 30, TiB = 1UL << 40;
-    const int Runs = 3, Extents = 64;
+    const int Runs = 5, Extents = 64;
     const ulong ExtentSize = 4 * MiB, RawSize = GiB;
     const string Pool = "bench";
 
@@ -216,8 +216,10 @@ public static class Program
         if (cp.ExitCode != 0) throw new InvalidOperationException($"cp exited with code {cp.ExitCode}.");
     }
 
+    /// <summary>Times an action from a clean page cache state: dirty pages of earlier runs are flushed first (untimed).</summary>
     static double Time(Action action)
     {
+        using (var sync = Process.Start("sync")!) sync.WaitForExit();
         var watch = Stopwatch.StartNew();
         action();
         return watch.Elapsed.TotalSeconds;

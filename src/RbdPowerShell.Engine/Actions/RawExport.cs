@@ -13,7 +13,7 @@ public static class RawExport
         var info = image.Stat();
         using var file = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None);
         RandomAccess.SetLength(file, (long)info.Size);
-        int chunk = (int)info.ObjectSize;
+        int chunk = (int)Math.Min(info.ObjectSize, 1 << 20);
         var buffer = ArrayPool<byte>.Shared.Rent(chunk);
         try
         {

@@ -76,6 +76,24 @@ internal sealed class BlobStore
         }
     }
 
+    /// <summary>
+    /// Copies the data segments of <paramref name="source"/>'s first <paramref name="length"/> bytes into a new
+    /// blob in the kernel, keeping holes. Returns false (and creates nothing) when there is no data to copy.
+    /// </summary>
+    public bool CopyPrefix(long source, long target, ulong length)
+    {
+        using var from = File.OpenHandle(PathOf(source), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        long end = Math.Min((long)length, RandomAccess.GetLength(from));
+        var segments = SparseFile.DataSegments(from, end).ToList();
+        if (segments.Count == 0) return false;
+        var path = PathOf(target);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using var to = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite, FileShare.Read);
+        foreach (var (start, stop) in segments) FileCopy.Range(from, to, start, stop - start);
+        RandomAccess.SetLength(to, end);
+        return true;
+    }
+
     public void Delete(long blob)
     {
         try { File.Delete(PathOf(blob)); } catch (DirectoryNotFoundException) { }

@@ -269,6 +269,12 @@ internal sealed class ObjectIo
     /// <summary>A new blob holding the parent's data for this object, or null when it is all zeros.</summary>
     private long? CopyFromParent(View view, long objectNo, ulong length)
     {
+        var parent = ParentView(view.ParentSnap!.Value);
+        if (parent.Order == view.Order && Visible(parent, objectNo) is { Present: true, Blob: long source } version)
+        {
+            long copy = _index.NewBlob();
+            return _blobs.CopyPrefix(source, copy, Math.Min(length, version.Size)) ? copy : null;
+        }
         var buffer = ArrayPool<byte>.Shared.Rent((int)length);
         try
         {
