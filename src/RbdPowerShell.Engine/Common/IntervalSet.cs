@@ -12,7 +12,6 @@ public sealed class IntervalSet
     public IntervalSet(ulong start, ulong length) => Insert(start, length);
 
     public IReadOnlyList<(ulong Start, ulong End)> Ranges => _ranges;
-    public bool IsEmpty => _ranges.Count == 0;
 
     public IntervalSet Clone()
     {

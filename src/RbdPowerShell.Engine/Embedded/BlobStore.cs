@@ -99,8 +99,6 @@ internal sealed class BlobStore
         try { File.Delete(PathOf(blob)); } catch (DirectoryNotFoundException) { }
     }
 
-    public bool Exists(long blob) => File.Exists(PathOf(blob));
-
     public long Length(long blob) => new FileInfo(PathOf(blob)).Length;
 
     /// <summary>Every blob file present, with its id.</summary>

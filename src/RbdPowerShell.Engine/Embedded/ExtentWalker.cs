@@ -106,8 +106,8 @@ internal sealed class ExtentWalker
         {
             ulong objectStart = extents[0].Start >> view.Order << view.Order;
             ulong start = Math.Max(objectStart, offset), end = Math.Min(objectStart + view.ObjectSize, limit);
+            // Own changes arrive already widened and say whether the object exists at the end.
             if (end > start) yield return new Extent(start, end, extents.Any(e => e.Exists));
-            // (own changes arrive already widened, carrying whether the object exists at the end)
             yield break;
         }
         Extent? pending = null;

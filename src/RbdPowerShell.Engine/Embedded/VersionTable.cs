@@ -45,10 +45,6 @@ internal sealed class VersionTable
         }
     }
 
-    public List<ObjectVersion> Versions(long imageId, long objectNo) =>
-        _index.Query($"SELECT {Columns} FROM objects WHERE image_id=$i AND object_no=$o ORDER BY epoch", Map,
-            ("$i", imageId), ("$o", objectNo)).ToList();
-
     public bool HasOlder(long imageId, long objectNo, long epoch) =>
         _index.Scalar("SELECT 1 FROM objects WHERE image_id=$i AND object_no=$o AND epoch<$e LIMIT 1",
             ("$i", imageId), ("$o", objectNo), ("$e", epoch)) is not null;
