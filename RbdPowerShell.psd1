@@ -4,7 +4,7 @@
     GUID                 = '243778cc-c493-44a0-afc4-33ad1dde71cc'
     Author               = 'RbdPowerShell contributors'
     Copyright            = '(c) RbdPowerShell contributors.'
-    Description          = 'The Ceph RBD image model (pools, thin images, snapshots, protect, clone, flatten, copy, import/export, du) as typed, pipeable cmdlets, on an embedded store that needs nothing installed.'
+    Description          = 'The Ceph RBD image model (pools, thin images, snapshots, protect, clone, flatten, copy, import/export, export-diff/import-diff, du) as typed, pipeable cmdlets, on an embedded store that needs nothing installed.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('RbdPowerShell.Format.ps1xml')
@@ -17,6 +17,7 @@
         'New-RbdSnapshot', 'Get-RbdSnapshot', 'Remove-RbdSnapshot', 'Protect-RbdSnapshot',
         'Unprotect-RbdSnapshot', 'Restore-RbdSnapshot',
         'Copy-RbdClone', 'Get-RbdChild', 'Invoke-RbdFlatten',
+        'Export-RbdDiff', 'Import-RbdDiff', 'Merge-RbdDiff',
         'Test-RbdStore'
     )
     FunctionsToExport    = @()

@@ -125,8 +125,7 @@ internal sealed partial class EmbeddedImage
         var restored = new HashSet<long>();
         foreach (var versions in _cluster.Versions.ObjectsIn(head.Image.Id, 0, long.MaxValue))
         {
-            var wanted = versions.LastOrDefault(v => v.Epoch < target.EpochLimit);
-            Io.Restore(head, target, epoch, versions[^1], wanted);
+            Io.Restore(head, target, epoch, versions, versions[0].ObjectNo);
             restored.Add(versions[0].ObjectNo);
             progress?.Invoke((ulong)versions[0].ObjectNo, total);
         }
@@ -134,7 +133,7 @@ internal sealed partial class EmbeddedImage
             foreach (var extent in _cluster.Walker.Allocated(Io.ParentView(parent), target.Overlap))
                 for (long objectNo = (long)(Math.Max(extent.Start, head.Overlap) >> head.Order);
                      extent.End > head.Overlap && objectNo <= (long)((extent.End - 1) >> head.Order); objectNo++)
-                    if (restored.Add(objectNo)) Io.Restore(head, target, epoch, null, null, objectNo);
+                    if (restored.Add(objectNo)) Io.Restore(head, target, epoch, Array.Empty<ObjectVersion>(), objectNo);
         progress?.Invoke(total, total);
     });
 }

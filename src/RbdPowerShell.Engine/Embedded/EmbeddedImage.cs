@@ -127,7 +127,7 @@ internal sealed partial class EmbeddedImage : IRbdImage
         long firstGone = (long)((head.Size + head.ObjectSize - 1) >> head.Order);
         long lastOld = (long)((oldSize + head.ObjectSize - 1) >> head.Order) - 1;
         ulong tail = head.Size & (head.ObjectSize - 1);
-        if (tail != 0 && Io.Visible(head, firstGone - 1) is { Present: true } partial && partial.Size > tail)
+        if (tail != 0 && Io.Visible(head, firstGone - 1) is { Present: true })
             Io.Truncate(head, epoch, firstGone - 1, tail);
         foreach (var versions in _cluster.Versions.ObjectsIn(head.Image.Id, firstGone, long.MaxValue))
         {

@@ -81,7 +81,7 @@ internal sealed class ExtentWalker
     public IEnumerable<Extent> Changed(View to, SnapRow? from, ulong offset, ulong length, bool includeParent, bool wholeObject)
     {
         ulong limit = Math.Min(to.Size, offset + length);
-        var extents = from is null && includeParent ? Allocated(to, limit) : OwnChanges(to, from, limit, wholeObject);
+        var extents = from is null && includeParent ? WithParent(to, limit, wholeObject) : OwnChanges(to, from, limit, wholeObject).SelectMany(d => d.Extents);
         var perObject = new List<Extent>();
         long currentObject = -1;
         foreach (var extent in extents)
@@ -122,44 +122,110 @@ internal sealed class ExtentWalker
         if (pending is { } last) yield return last;
     }
 
-    /// <summary>What this image's own objects changed between two views (calc_snap_set_diff's rules).</summary>
-    private IEnumerable<Extent> OwnChanges(View to, SnapRow? from, ulong limit, bool wholeObject)
+    /// <summary>
+    /// Changes since creation including what the view inherits: an object that exists at the end reports its
+    /// own changes, any other reports the parent's (within the overlap), as librbd lists from the parent.
+    /// </summary>
+    private IEnumerable<Extent> WithParent(View view, ulong limit, bool wholeObject)
+    {
+        var own = OwnChanges(view, null, limit, wholeObject).GetEnumerator();
+        var inherited = InheritedChanges(view, limit).GetEnumerator();
+        bool hasOwn = own.MoveNext(), hasInherited = inherited.MoveNext();
+        while (hasOwn || hasInherited)
+        {
+            long ownNo = hasOwn ? own.Current.ObjectNo : long.MaxValue;
+            long inheritedNo = hasInherited ? (long)(inherited.Current.Start >> view.Order) : long.MaxValue;
+            if (hasOwn && ownNo <= inheritedNo)
+            {
+                var diff = own.Current;
+                hasOwn = own.MoveNext();
+                if (!diff.Exists) continue;
+                foreach (var extent in diff.Extents) yield return extent;
+                while (hasInherited && (long)(inherited.Current.Start >> view.Order) == diff.ObjectNo)
+                    hasInherited = inherited.MoveNext();
+                continue;
+            }
+            yield return inherited.Current;
+            hasInherited = inherited.MoveNext();
+        }
+    }
+
+    /// <summary>The parent's changes since its creation within the overlap, cut at this view's object boundaries.</summary>
+    private IEnumerable<Extent> InheritedChanges(View view, ulong limit)
+    {
+        if (view.ParentSnap is not long parent) yield break;
+        ulong overlap = Math.Min(view.Overlap, limit);
+        foreach (var extent in Changed(_io.ParentView(parent), null, 0, overlap, includeParent: true, wholeObject: false))
+            for (ulong start = extent.Start; start < extent.End;)
+            {
+                ulong end = Math.Min(extent.End, ((start >> view.Order) + 1) << view.Order);
+                yield return new Extent(start, end, extent.Exists);
+                start = end;
+            }
+    }
+
+    /// <summary>One object's changes between two views, and whether it exists at the end.</summary>
+    private readonly record struct ObjectDiff(long ObjectNo, bool Exists, List<Extent> Extents);
+
+    /// <summary>
+    /// What this image's own objects changed between two views, by the rules of RADOS's calc_snap_set_diff:
+    /// each version after the start contributes what it changed within the previous version's size (the clone
+    /// overlap it broke) and its growth past that size; an object created since contributes its whole size; a
+    /// shrink is reported as zeroed; an object gone at the end is zeroed whole. Whole-object mode reports every object with a version after the start, as
+    /// fast-diff's object map marks them.
+    /// </summary>
+    private IEnumerable<ObjectDiff> OwnChanges(View to, SnapRow? from, ulong limit, bool wholeObject)
     {
         long fromLimit = from is null ? long.MinValue : (long)from.SnapId;
         foreach (var versions in _versions.ObjectsIn(to.Image.Id, 0, LastObject(to, limit)))
         {
             var before = from is null ? null : versions.LastOrDefault(v => v.Epoch < fromLimit);
             var after = versions.LastOrDefault(v => v.Epoch < to.EpochLimit);
-            if (ReferenceEquals(before, after) || after is null) continue;
-            ulong start = (ulong)after.ObjectNo << to.Order;
+            if (after is null || ReferenceEquals(before, after)) continue;
+            long objectNo = after.ObjectNo;
+            ulong start = (ulong)objectNo << to.Order;
             bool had = before is { Present: true }, has = after.Present;
-            if (!had && !has) continue;
+            var extents = new List<Extent>();
             if (wholeObject)
             {
-                yield return new Extent(start, start + to.ObjectSize, has);
+                if (had || has) extents.Add(new Extent(start, start + to.ObjectSize, has));
+                yield return new ObjectDiff(objectNo, has, extents);
                 continue;
             }
-            if (!had)
-            {
-                if (after.Size > 0) yield return new Extent(start, start + after.Size, true);
-                continue;
-            }
+            ulong startSize = had ? before!.Size : 0;
             if (!has)
             {
-                if (before!.Size > 0) yield return new Extent(start, start + before.Size, false);
+                if (startSize > 0) extents.Add(new Extent(start, start + startSize, false));
+                yield return new ObjectDiff(objectNo, false, extents);
                 continue;
             }
             var changed = new IntervalSet();
-            foreach (var v in versions.Where(v => v.Epoch > before!.Epoch && v.Epoch <= after.Epoch))
-                changed.UnionWith(v.Changed);
-            var data = changed.Clone();
-            data.Clip(0, after.Size);
-            var zeroed = changed.Clone();
-            zeroed.Erase(0, after.Size);
-            if (before!.Size > after.Size) zeroed.Insert(after.Size, before.Size - after.Size);
-            zeroed.Clip(0, Math.Max(before.Size, after.Size));
-            foreach (var (s, e) in data.Ranges) yield return new Extent(start + s, start + e, true);
-            foreach (var (s, e) in zeroed.Ranges) yield return new Extent(start + s, start + e, false);
+            bool existed = had;
+            ulong size = startSize;
+            long afterEpoch = before?.Epoch ?? long.MinValue;
+            foreach (var v in versions.Where(v => v.Epoch > afterEpoch && v.Epoch <= after.Epoch))
+            {
+                if (!existed)
+                {
+                    if (v.Present) changed.Insert(0, v.Size);
+                }
+                else
+                {
+                    var modified = v.Changed.Clone();
+                    modified.Clip(0, size);
+                    changed.UnionWith(modified);
+                    if (v.Present && v.Size > size) changed.Insert(size, v.Size - size);
+                }
+                existed = v.Present;
+                size = v.Present ? v.Size : 0;
+            }
+            var zeroed = new IntervalSet();
+            if (after.Size < startSize) zeroed.Insert(after.Size, startSize - after.Size);
+            changed.Erase(after.Size, startSize > after.Size ? startSize - after.Size : 0);
+            changed.Clip(0, to.ObjectSize);
+            foreach (var (s, e) in changed.Ranges) extents.Add(new Extent(start + s, start + e, true));
+            foreach (var (s, e) in zeroed.Ranges) extents.Add(new Extent(start + s, start + e, false));
+            yield return new ObjectDiff(objectNo, true, extents);
         }
     }
 }

@@ -114,19 +114,27 @@ internal sealed class ObjectIo
         finally { ArrayPool<byte>.Shared.Return(buffer); }
     }
 
-    /// <summary>Zeroes a range of a head object within its size (RADOS zero).</summary>
+    /// <summary>
+    /// Zeroes a range of a head object within its size (RADOS zero); a range that reaches the object's end
+    /// truncates it there instead, as the OSD does.
+    /// </summary>
     public void Zero(View head, long epoch, long objectNo, ulong objectOffset, ulong length)
     {
         var current = _versions.Visible(head.Image.Id, objectNo, long.MaxValue);
         if (current is not { Present: true } && ParentBytes(head, objectNo) == 0) return;
-        if (current is { Present: true } && objectOffset >= current.Size) return;
         var (buffer, size) = Load(head, objectNo, current);
         try
         {
             if (objectOffset >= size) return;
-            ulong end = Math.Min(size, objectOffset + length);
-            buffer.AsSpan((int)objectOffset, (int)(end - objectOffset)).Clear();
-            Store(head, epoch, objectNo, current, buffer.AsSpan(0, (int)size), new IntervalSet(objectOffset, end - objectOffset));
+            ulong end = objectOffset + length;
+            if (end >= size)
+            {
+                buffer.AsSpan((int)objectOffset, (int)(size - objectOffset)).Clear();
+                Store(head, epoch, objectNo, current, buffer.AsSpan(0, (int)objectOffset), new IntervalSet(objectOffset, size - objectOffset));
+                return;
+            }
+            buffer.AsSpan((int)objectOffset, (int)length).Clear();
+            Store(head, epoch, objectNo, current, buffer.AsSpan(0, (int)size), new IntervalSet(objectOffset, length));
         }
         finally { ArrayPool<byte>.Shared.Return(buffer); }
     }
@@ -166,14 +174,28 @@ internal sealed class ObjectIo
     /// Rollback of one object: the head takes the version the snapshot sees (sharing its blob); where the
     /// snapshot reads the object from the parent beyond what the head inherits, the head gets a copy of it.
     /// </summary>
-    public void Restore(View head, View snapshot, long epoch, ObjectVersion? current, ObjectVersion? wanted, long objectNo = -1)
+    public void Restore(View head, View snapshot, long epoch, IReadOnlyList<ObjectVersion> versions, long objectNo)
     {
-        if (current is not null) objectNo = current.ObjectNo;
+        var current = versions.Count > 0 ? versions[^1] : null;
+        var wanted = versions.LastOrDefault(v => v.Epoch < snapshot.EpochLimit);
         if (wanted is { Present: true })
         {
-            if (ReferenceEquals(wanted, current)) return;
+            if (ReferenceEquals(wanted, current))
+            {
+                // The data is already the snapshot's, but librbd's rollback still marks the object updated (fast-diff).
+                if (current.Epoch < epoch && current.Blob is long kept) _index.Share(kept);
+                if (current.Epoch < epoch) _versions.Put(head.Image.Id, current with { Epoch = epoch, Changed = new IntervalSet() }, null);
+                return;
+            }
+            // Like the OSD's rollback: what changed since the snapshot's version changes back, and any size difference.
             var changed = ChangedSoFar(current, epoch);
-            changed.Insert(0, Math.Max(wanted.Size, current is { Present: true } ? current.Size : 0));
+            if (current is { Present: true })
+            {
+                foreach (var v in versions.Where(v => v.Epoch > wanted.Epoch)) changed.UnionWith(v.Changed);
+                ulong low = Math.Min(wanted.Size, current.Size), high = Math.Max(wanted.Size, current.Size);
+                changed.Insert(low, high - low);
+            }
+            else changed.Insert(0, wanted.Size);
             if (wanted.Blob is long shared) _index.Share(shared);
             _versions.Put(head.Image.Id, wanted with { Epoch = epoch, Changed = changed },
                 current is not null && current.Epoch == epoch ? current.Blob : null);

@@ -5,7 +5,8 @@ namespace RbdPowerShell;
 
 /// <summary>
 /// Export-RbdImage [-Spec] pool/image[@snap] [-Path] file [-ExportFormat 1|2] [-Force]: rbd export of
-/// the image (or a snapshot) to a raw, sparse file. An existing file is only replaced with -Force.
+/// the image (or a snapshot) to a raw, sparse file, or with -ExportFormat 2 (rbd export --export-format 2) of the
+/// image with all its snapshots and their protection. An existing file is only replaced with -Force.
 /// </summary>
 [Cmdlet(VerbsData.Export, "RbdImage", SupportsShouldProcess = true, DefaultParameterSetName = SpecSet)]
 [OutputType(typeof(FileInfo))]
@@ -16,7 +17,7 @@ public sealed class ExportRbdImageCommand : RbdSnapshotCmdlet
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
 
-    /// <summary>1: the raw image (default). 2: rbd's image format with snapshots (not supported yet).</summary>
+    /// <summary>1: the raw image (default). 2: rbd's export format 2, the image with all its snapshots.</summary>
     [Parameter]
     [ValidateRange(1, 2)]
     public int ExportFormat { get; set; } = 1;
@@ -34,27 +35,29 @@ public sealed class ExportRbdImageCommand : RbdSnapshotCmdlet
     protected override void ProcessTarget()
     {
         var spec = Target;
-        if (ExportFormat == 2)
-        {
-            var message = $"Cannot export '{spec}' with -ExportFormat 2: export format 2 (the image with its snapshots) " +
-                          "is not supported yet. Use -ExportFormat 1 for the raw image.";
-            ThrowTerminatingError(RbdErrors.Create("ExportFormatNotSupported", ErrorCategory.NotImplemented, message,
-                                                   spec.ToString(), new NotSupportedException(message)));
-        }
+        if (ExportFormat == 2 && spec.Snapshot is not null)
+            throw ImageSpec.Invalid(spec.ToString(),
+                "-ExportFormat 2 exports the image with all its snapshots; give the image as pool/image, without @snap");
         string file = ResolvePath(Path);
-        if (Directory.Exists(file))
-            throw RbdErrors.Refusal(RbdErrno.EINVAL, "PathIsDirectory", file,
-                $"Cannot export '{spec}' to '{file}': it is a directory. Give a file name.");
-        bool exists = File.Exists(file);
-        if (exists && !Force)
-            throw RbdErrors.Refusal(RbdErrno.EEXIST, "FileExists", file,
-                $"Cannot export '{spec}' to '{file}': the file already exists. Use -Force to overwrite it, or choose another -Path.");
-        var command = RbdCommandLine.Rbd("export", RbdCommandLine.Arg(spec.ToString()), RbdCommandLine.Arg(file));
+        bool exists = OutputFile.Check(file, Force, $"export '{spec}'");
+        var command = RbdCommandLine.Rbd("export", ExportFormat == 2 ? "--export-format 2" : "",
+                                         RbdCommandLine.Arg(spec.ToString()), RbdCommandLine.Arg(file));
         if (!ShouldRun(command, $"export '{spec}' to '{file}'{(exists ? ", replacing that file" : "")}")) return;
-        using var image = OpenImage(spec);
-        if (exists) File.Delete(file);   // a sparse export leaves holes: stale data must not show through
         using (var progress = Progress("Exporting image", spec))
-            RawExport.Run(image, file, progress.Handler);
+        {
+            if (ExportFormat == 2)
+            {
+                // the engine opens the head and each snapshot itself
+                OutputFile.Write(file, stream =>
+                    ImageExportV2.Run(Connection, spec.Pool, spec.Image!, stream, progress.Handler));
+            }
+            else
+            {
+                using var image = OpenImage(spec);
+                if (exists) File.Delete(file);   // a sparse export leaves holes: stale data must not show through
+                RawExport.Run(image, file, progress.Handler);
+            }
+        }
         if (PassThru) WriteObject(new FileInfo(file));
     }
 }

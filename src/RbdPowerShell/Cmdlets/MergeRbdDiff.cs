@@ -1,0 +1,74 @@
+using System.Management.Automation;
+using RbdPowerShell.Engine;
+
+namespace RbdPowerShell;
+
+/// <summary>
+/// Merge-RbdDiff [-Path] first,second [-Destination] file [-Force]: rbd merge-diff, two consecutive
+/// "rbd diff v1" streams (the first's end snapshot is the second's start) into one. Needs no cluster.
+/// </summary>
+[Cmdlet(VerbsData.Merge, "RbdDiff", SupportsShouldProcess = true)]
+[OutputType(typeof(FileInfo))]
+public sealed class MergeRbdDiffCommand : PSCmdlet
+{
+    /// <summary>The two diff files, oldest first.</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateCount(2, 2)]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = Array.Empty<string>();
+
+    /// <summary>The merged diff file to write.</summary>
+    [Parameter(Mandatory = true, Position = 1)]
+    [ValidateNotNullOrEmpty]
+    public string Destination { get; set; } = "";
+
+    /// <summary>Replace an existing destination file.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>Write the merged file's FileInfo.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            Merge();
+        }
+        catch (RbdException ex)
+        {
+            WriteError(RbdErrors.From(ex));
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            WriteError(RbdErrors.FromIo(ex, "AccessDenied", ErrorCategory.PermissionDenied, Destination));
+        }
+        catch (IOException ex)
+        {
+            WriteError(RbdErrors.FromIo(ex, "IOError", ErrorCategory.WriteError, Destination));
+        }
+    }
+
+    private void Merge()
+    {
+        var resolve = SessionState.Path;
+        string first = resolve.GetUnresolvedProviderPathFromPSPath(Path[0]);
+        string second = resolve.GetUnresolvedProviderPathFromPSPath(Path[1]);
+        string target = resolve.GetUnresolvedProviderPathFromPSPath(Destination);
+        const string what = "merge the diffs";
+        foreach (var input in new[] { first, second })
+            if (!File.Exists(input))
+                throw RbdErrors.Refusal(RbdErrno.ENOENT, "FileNotFound", input,
+                    $"Cannot merge '{first}' and '{second}': the file '{input}' does not exist.");
+        bool exists = OutputFile.Check(target, Force, what, "-Destination");
+        var command = RbdCommandLine.Rbd("merge-diff", RbdCommandLine.Arg(first), RbdCommandLine.Arg(second),
+                                         RbdCommandLine.Arg(target));
+        var action = $"merge the diffs '{first}' and '{second}' into '{target}'{(exists ? ", replacing that file" : "")}";
+        if (!ShouldProcess(command, $"Are you sure you want to {action}?\n{command}", "Confirm")) return;
+        using (var a = OutputFile.OpenRead(first, what))
+        using (var b = OutputFile.OpenRead(second, what))
+            OutputFile.Write(target, output => DiffMerge.Run(a, b, output));
+        if (PassThru) WriteObject(new FileInfo(target));
+    }
+}
