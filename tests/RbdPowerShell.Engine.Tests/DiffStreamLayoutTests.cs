@@ -72,7 +72,7 @@ public class DiffStreamLayoutTests
         var expected = new Bytes().Text("rbd diff v2\n")
             .Tag('f').U64(6).Name("s1")
             .Tag('t').U64(6).Name("s2")
-            .Tag('p').U64(1).U8(1)
+            .Tag('p').U64(8).U8(1)
             .Tag('s').U64(8).U64(8192)
             .Tag('w').U64(16 + 98).U64(104).U64(98).Raw(Data(96, "xy"))
             .Tag('z').U64(16).U64(4096).U64(908)
@@ -110,10 +110,10 @@ public class DiffStreamLayoutTests
             .Tag('E')
             .Text("rbd image diffs v2\n").U64(3)
             // s1, from creation
-            .Text("rbd diff v2\n").Tag('t').U64(6).Name("s1").Tag('p').U64(1).U8(1).Tag('s').U64(8).U64(8192)
+            .Text("rbd diff v2\n").Tag('t').U64(6).Name("s1").Tag('p').U64(8).U8(1).Tag('s').U64(8).U64(8192)
             .Tag('w').U64(16 + 104).U64(0).U64(104).Raw(Data(100, "abcd")).Tag('e')
             // s2, from s1
-            .Text("rbd diff v2\n").Tag('f').U64(6).Name("s1").Tag('t').U64(6).Name("s2").Tag('p').U64(1).U8(0)
+            .Text("rbd diff v2\n").Tag('f').U64(6).Name("s1").Tag('t').U64(6).Name("s2").Tag('p').U64(8).U8(0)
             .Tag('s').U64(8).U64(8192)
             .Tag('w').U64(16 + 98).U64(104).U64(98).Raw(Data(96, "xy")).Tag('z').U64(16).U64(4096).U64(908).Tag('e')
             // the head, from s2

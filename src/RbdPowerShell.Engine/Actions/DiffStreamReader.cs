@@ -96,7 +96,7 @@ internal sealed class DiffStreamReader
                     if (format == DiffFormat.V2) CheckLength(tag, payload, 8);
                     return new DiffRecord(tag, Offset: ReadU64("the image size"));
                 case DiffRecords.ProtectionStatus when format == DiffFormat.V2:
-                    CheckLength(tag, payload, 1);
+                    // rbd writes length 8 for a one-byte payload and reads one byte whatever the length; so does this.
                     ReadExactly(_scratch.AsSpan(0, 1), "the protection status");
                     return new DiffRecord(tag, Offset: _scratch[0] != 0 ? 1UL : 0UL);
                 case DiffRecords.Write:

@@ -27,11 +27,14 @@ internal sealed class DiffStreamWriter
     public void WriteFromSnap(string name) => WriteName(DiffRecords.FromSnap, name);
     public void WriteToSnap(string name) => WriteName(DiffRecords.ToSnap, name);
 
-    /// <summary>'p' (v2 only): u8 1 when the end snapshot is protected.</summary>
+    /// <summary>
+    /// 'p' (v2 only): u8 1 when the end snapshot is protected. rbd 16.2 declares a length of 8 for its one-byte
+    /// payload (and its reader reads one byte whatever the length says); the same bytes are written here.
+    /// </summary>
     public void WriteProtection(bool isProtected)
     {
         Span<byte> record = stackalloc byte[10];
-        int n = Tag(record, DiffRecords.ProtectionStatus, 1);
+        int n = Tag(record, DiffRecords.ProtectionStatus, 8);
         record[n++] = isProtected ? (byte)1 : (byte)0;
         _output.Write(record[..n]);
     }

@@ -82,8 +82,12 @@ internal sealed class Catalog
         return new ParentSpec(image.Pool, image.Name, snap.Name, snap.SnapId, image.RbdId);
     }
 
+    /// <summary>
+    /// A new pool as `ceph osd pool create` + `rbd pool init` leave it: pool init's checks use up self-managed
+    /// snapshot ids 1 to 3, so the first image snapshot gets id 4, as on Ceph 16.2.
+    /// </summary>
     public long AddPool(string name) =>
-        (long)_index.Scalar("INSERT INTO pools(name) VALUES($n) RETURNING id", ("$n", name))!;
+        (long)_index.Scalar("INSERT INTO pools(name, snap_seq) VALUES($n, 3) RETURNING id", ("$n", name))!;
 
     /// <summary>Pool-wide snapshot ids, as RADOS allocates self-managed snapshot ids.</summary>
     public ulong NextSnapId(long poolId) =>

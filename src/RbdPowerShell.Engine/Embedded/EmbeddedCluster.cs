@@ -22,7 +22,7 @@ public sealed partial class EmbeddedCluster : IRbdCluster, IRbdStoreCheck
         Catalog = new Catalog(Index);
         Versions = new VersionTable(Index);
         Io = new ObjectIo(Index, Blobs, Catalog, Versions);
-        Walker = new ExtentWalker(Versions, Io);
+        Walker = new ExtentWalker(Versions, Io, Catalog);
         Fsid = Guid.Parse((string)Index.Scalar("SELECT value FROM meta WHERE key='fsid'")!);
     }
 

@@ -11,11 +11,13 @@ internal sealed class ExtentWalker
 {
     private readonly VersionTable _versions;
     private readonly ObjectIo _io;
+    private readonly Catalog _catalog;
 
-    public ExtentWalker(VersionTable versions, ObjectIo io)
+    public ExtentWalker(VersionTable versions, ObjectIo io, Catalog catalog)
     {
         _versions = versions;
         _io = io;
+        _catalog = catalog;
     }
 
     private static long LastObject(View view, ulong limit) => limit == 0 ? -1 : (long)((limit - 1) >> view.Order);
@@ -177,6 +179,9 @@ internal sealed class ExtentWalker
     private IEnumerable<ObjectDiff> OwnChanges(View to, SnapRow? from, ulong limit, bool wholeObject)
     {
         long fromLimit = from is null ? long.MinValue : (long)from.SnapId;
+        // fast-diff forgets an object once a snapshot in between was too small to hold it
+        ulong narrowest = _catalog.Snaps(to.Image.Id)
+            .Where(s => (long)s.SnapId > fromLimit && (long)s.SnapId < to.EpochLimit).Select(s => s.Size).DefaultIfEmpty(ulong.MaxValue).Min();
         foreach (var versions in _versions.ObjectsIn(to.Image.Id, 0, LastObject(to, limit)))
         {
             var before = from is null ? null : versions.LastOrDefault(v => v.Epoch < fromLimit);
@@ -188,7 +193,7 @@ internal sealed class ExtentWalker
             var extents = new List<Extent>();
             if (wholeObject)
             {
-                if (had || has) extents.Add(new Extent(start, start + to.ObjectSize, has));
+                if (has || (had && start < narrowest)) extents.Add(new Extent(start, start + to.ObjectSize, has));
                 yield return new ObjectDiff(objectNo, has, extents);
                 continue;
             }
