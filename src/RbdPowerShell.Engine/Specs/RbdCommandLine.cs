@@ -1,9 +1,9 @@
 using System.Globalization;
 
-namespace RbdPowerShell;
+namespace RbdPowerShell.Engine;
 
 /// <summary>Renders the rbd command line equivalent to a cmdlet call (for -Verbose and -WhatIf).</summary>
-internal static class RbdCommandLine
+public static class RbdCommandLine
 {
     /// <summary>A size as rbd's --size takes it: 1024M when whole MiB, else 4K, else bytes with B.</summary>
     public static string Size(ulong bytes) =>

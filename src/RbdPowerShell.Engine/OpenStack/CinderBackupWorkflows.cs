@@ -1,0 +1,164 @@
+using System.Globalization;
+using static RbdPowerShell.Engine.OpenStack.OpenStackContext;
+
+namespace RbdPowerShell.Engine.OpenStack;
+
+/// <summary>
+/// Cinder's Ceph backup driver (seed §4.4, §5.3): backups are snapshots of <c>volume-&lt;id&gt;.backup.base</c> in the
+/// backup cluster, filled by export-diff piped into import-diff; a full chunked copy when the diff path fails.
+/// </summary>
+public static class CinderBackupWorkflows
+{
+    public static string BaseName(string volumeId) => $"volume-{volumeId}.backup.base";
+
+    /// <summary>The image of a full (non-diff) backup: volume-&lt;volume&gt;.backup.&lt;backup&gt;.</summary>
+    public static string FullName(string volumeId, string backupId) => $"volume-{volumeId}.backup.{backupId}";
+
+    /// <summary>backup.&lt;id&gt;.snap.&lt;timestamp&gt;, the snapshots the driver makes (and may remove).</summary>
+    public static bool IsBackupSnapshot(string name) => BackupTimestamp(name) is not null;
+
+    private static double? BackupTimestamp(string name)
+    {
+        int at = name.LastIndexOf(".snap.", StringComparison.Ordinal);
+        return name.StartsWith("backup.", StringComparison.Ordinal) && at > 7 &&
+               double.TryParse(name[(at + 6)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var t) ? t : null;
+    }
+
+    /// <summary>cinder backup-create [--incremental]: diff since the most recent backup snapshot, or full.</summary>
+    public static WorkflowPlan<CinderBackup> Backup(OpenStackContext context, string volumeRef, bool incremental = false, string? name = null)
+    {
+        var volume = context.Volume(volumeRef);
+        var source = ImageSpec.Parse(volume.RbdImage, SpecKind.Image);
+        string pool = source.Pool, image = source.Image!;
+        var backupCluster = context.BackupCluster;
+        string backupPool = context.Settings.BackupPool, baseName = BaseName(volume.Id);
+        var previous = context.Database.List<CinderBackup>().LastOrDefault(b => b.VolumeId == volume.Id && b.Status == "available");
+        if (incremental && previous is null)
+            throw new RbdException(RbdErrno.EINVAL, volume.Id,
+                $"No backups available to do an incremental backup of volume '{volume.Name}' ({volume.Id}). Make a full backup first (without -Incremental).")
+            { ErrorId = "InvalidBackup" };
+        if (!backupCluster.ListPools().Contains(backupPool))
+            throw new RbdException(RbdErrno.ENOENT, backupPool,
+                $"The backup pool '{backupPool}' does not exist on the backup cluster {backupCluster.Location}. Create it with New-RbdPool {backupPool} -Cluster <backup cluster>.")
+            { ErrorId = "PoolNotFound" };
+
+        var backup = new CinderBackup
+        {
+            Id = context.NewId(), Name = name ?? "", VolumeId = volume.Id, ParentId = incremental ? previous!.Id : null,
+            IsIncremental = incremental, SizeGB = volume.SizeGB, BackupCluster = backupCluster.Location, CreatedAt = context.Clock(),
+        };
+        var plan = new WorkflowPlan<CinderBackup>($"back up volume '{volume.Name}' ({volume.Id})");
+        var sourceSnaps = Snapshots(context.Cluster, pool, image).Where(s => IsBackupSnapshot(s.Name))
+            .OrderBy(s => BackupTimestamp(s.Name)).Select(s => s.Name).ToList();
+        string? fromSnap = sourceSnaps.LastOrDefault();
+        bool baseExists = context.ImageExists(backupCluster, backupPool, baseName);
+        bool baseCreated = false;
+        if (!baseExists)
+        {
+            foreach (var stale in sourceSnaps)
+                plan.Add(Rbd("-p", pool, "snap", "rm", $"{image}@{stale}") + "   # its base image is gone",
+                    () => WithImage(context.Cluster, pool, image, i => i.RemoveSnapshot(stale)));
+            fromSnap = null;
+            ulong size = Stat(context.Cluster, pool, image).Size;
+            plan.Add(Rbd("-p", backupPool, "create", "--size", Size(size), baseName),
+                () => { backupCluster.CreateImage(backupPool, baseName, size, ImageOptions.Default); baseCreated = true; },
+                Rbd("-p", backupPool, "rm", baseName), () => backupCluster.RemoveImage(backupPool, baseName));
+        }
+        else if (fromSnap is null || !Snapshots(backupCluster, backupPool, baseName).Any(s => s.Name == fromSnap))
+        {
+            string why = fromSnap is null
+                ? $"volume {image} has no backup snapshot to start from"
+                : $"Snapshot='{fromSnap}' does not exist in base image='{baseName}'";
+            return AddFullBackup(plan, context, backup, pool, image, backupCluster, backupPool, why);
+        }
+
+        string newSnap = context.BackupSnapshotName(backup.Id);
+        string method = "Diff";
+        plan.Add(Rbd("-p", pool, "snap", "create", $"{image}@{newSnap}"),
+            () => WithImage(context.Cluster, pool, image, i => i.CreateSnapshot(newSnap)),
+            Rbd("-p", pool, "snap", "rm", $"{image}@{newSnap}"),
+            () => WithImage(context.Cluster, pool, image, i => i.RemoveSnapshot(newSnap)));
+        string export = Rbd("export-diff", "--pool", pool, fromSnap is null ? "" : "--from-snap", fromSnap ?? "", $"{pool}/{image}@{newSnap}", "-");
+        plan.AddLong($"{export} | {Rbd("import-diff", "--pool", backupPool, "-", $"{backupPool}/{baseName}")}", progress =>
+        {
+            try
+            {
+                DiffTransfer.Run(context.Cluster, pool, image, newSnap, fromSnap, backupCluster, backupPool, baseName, progress);
+            }
+            catch (Exception ex) when (ex is RbdException or IOException)
+            {
+                plan.Warn($"The diff backup of volume '{volume.Name}' failed ({ex.Message}); forcing a full backup.");
+                WithImage(context.Cluster, pool, image, i => i.RemoveSnapshot(newSnap));
+                if (baseCreated) backupCluster.RemoveImage(backupPool, baseName);
+                FullCopy(context, backup, pool, image, backupCluster, backupPool, progress);
+                method = "Full";
+            }
+        });
+        if (fromSnap is not null)
+            plan.Add(Rbd("-p", pool, "snap", "rm", $"{image}@{fromSnap}"), () =>
+            {
+                if (method == "Diff") WithImage(context.Cluster, pool, image, i => i.RemoveSnapshot(fromSnap));
+            });
+        return plan.Finish(() => context.Save(method == "Diff"
+            ? backup with { BaseImage = $"{backupPool}/{baseName}", SnapshotName = newSnap }
+            : backup with { BaseImage = $"{backupPool}/{FullName(volume.Id, backup.Id)}", Method = "Full" }));
+    }
+
+    private static WorkflowPlan<CinderBackup> AddFullBackup(WorkflowPlan<CinderBackup> plan, OpenStackContext context, CinderBackup backup,
+        string pool, string image, IRbdCluster backupCluster, string backupPool, string why)
+    {
+        string full = FullName(backup.VolumeId, backup.Id);
+        plan.Add($"# {why}: forcing a full backup", () => { });
+        plan.AddLong($"{Rbd("-p", backupPool, "create", "--size", Size(Stat(context.Cluster, pool, image).Size), full)}; " +
+                     $"# then copy {pool}/{image} into it in {Size(context.Settings.BackupCephChunkSize)} chunks",
+            progress => FullCopy(context, backup, pool, image, backupCluster, backupPool, progress),
+            Rbd("-p", backupPool, "rm", full), () => backupCluster.RemoveImage(backupPool, full));
+        return plan.Finish(() => context.Save(backup with { BaseImage = $"{backupPool}/{full}", Method = "Full" }));
+    }
+
+    private static void FullCopy(OpenStackContext context, CinderBackup backup, string pool, string image,
+                                 IRbdCluster backupCluster, string backupPool, ProgressHandler? progress)
+    {
+        string full = FullName(backup.VolumeId, backup.Id);
+        using var from = context.Cluster.OpenImage(pool, image);
+        ulong size = from.Stat().Size;
+        backupCluster.Atomically(() =>
+        {
+            backupCluster.CreateImage(backupPool, full, size, ImageOptions.Default);
+            using var to = backupCluster.OpenImage(backupPool, full);
+            ChunkedCopy.Run(from, to, size, context.Settings.BackupCephChunkSize, progress);
+        });
+    }
+
+    /// <summary>
+    /// cinder backup-delete: the backup's snapshot of the base (and the base with its last snapshot), or the full
+    /// backup's image; refused while incremental backups depend on it.
+    /// </summary>
+    public static WorkflowPlan<CinderBackup> Delete(OpenStackContext context, string backupRef)
+    {
+        var backup = context.Backup(backupRef);
+        var dependents = context.Database.List<CinderBackup>().Where(b => b.ParentId == backup.Id).ToList();
+        if (dependents.Count > 0)
+            throw new RbdException(RbdErrno.EBUSY, backup.Id,
+                $"Incremental backups exist for backup {backup.Id}: {string.Join(", ", dependents.Select(d => d.Id))}. Remove them first.")
+            { ErrorId = "BackupHasIncrementals" };
+        var cluster = context.OpenCluster(backup.BackupCluster);
+        var spec = ImageSpec.Parse(backup.BaseImage, SpecKind.Image);
+        string pool = spec.Pool, image = spec.Image!;
+        var plan = new WorkflowPlan<CinderBackup>($"delete backup {backup.Id}");
+        if (context.ImageExists(cluster, pool, image))
+        {
+            var snaps = Snapshots(cluster, pool, image);
+            if (backup.Method == "Diff" && snaps.Any(s => s.Name == backup.SnapshotName))
+                plan.Add(Rbd("-p", pool, "snap", "rm", $"{image}@{backup.SnapshotName}"),
+                    () => WithImage(cluster, pool, image, i => i.RemoveSnapshot(backup.SnapshotName)));
+            if (backup.Method != "Diff" || snaps.All(s => s.Name == backup.SnapshotName))
+                plan.Add(Rbd("-p", pool, "rm", image), () => cluster.RemoveImage(pool, image));
+        }
+        return plan.Finish(() =>
+        {
+            context.Database.Delete<CinderBackup>(backup.Id);
+            return backup with { Status = "deleted" };
+        });
+    }
+}

@@ -1,0 +1,208 @@
+using static RbdPowerShell.Engine.OpenStack.OpenStackContext;
+
+namespace RbdPowerShell.Engine.OpenStack;
+
+/// <summary>Cinder's RBD volume driver (seed §4.2, §5.3): create (blank, from snapshot, volume or image) and delete.</summary>
+public static class CinderVolumeWorkflows
+{
+    public const string CloneSnapSuffix = ".clone_snap";
+
+    public static string ImageName(string volumeId) => "volume-" + volumeId;
+
+    /// <summary>cinder create: blank, or from one source (a snapshot, a volume or a Glance image).</summary>
+    public static WorkflowPlan<CinderVolume> Create(OpenStackContext context, string name, int? sizeGB = null,
+        string? snapshotRef = null, string? sourceVolumeRef = null, string? imageRef = null)
+    {
+        if (new[] { snapshotRef, sourceVolumeRef, imageRef }.Count(s => s is not null) > 1)
+            throw new RbdException(RbdErrno.EINVAL, name, "Give at most one of -Snapshot, -SourceVolume and -Image.") { ErrorId = "InvalidVolumeSource" };
+        if (sizeGB is <= 0)
+            throw new RbdException(RbdErrno.EINVAL, name, $"-SizeGB must be at least 1, not {sizeGB}.") { ErrorId = "InvalidVolumeSize" };
+        var volume = new CinderVolume { Id = context.NewId(), Name = name, CreatedAt = context.Clock() };
+        string pool = context.Settings.CinderPool, image = ImageName(volume.Id);
+        volume = volume with { RbdImage = $"{pool}/{image}" };
+
+        if (snapshotRef is not null) return FromSnapshot(context, volume, pool, image, sizeGB, context.Snapshot(snapshotRef));
+        if (sourceVolumeRef is not null) return FromVolume(context, volume, pool, image, sizeGB, context.Volume(sourceVolumeRef));
+        if (imageRef is not null) return FromImage(context, volume, pool, image, sizeGB, context.Image(imageRef));
+
+        int size = sizeGB ?? 1;
+        var plan = new WorkflowPlan<CinderVolume>($"create blank volume '{name}' ({size} GB)");
+        plan.Add(Rbd("-p", pool, "create", "--new-format", "--size", Size(GiB(size)), image),
+            () => context.Cluster.CreateImage(pool, image, GiB(size), ImageOptions.Default));
+        return plan.Finish(() => context.Save(volume with { SizeGB = size }));
+    }
+
+    private static WorkflowPlan<CinderVolume> FromSnapshot(OpenStackContext context, CinderVolume volume, string pool, string image,
+                                                           int? sizeGB, CinderSnapshot snapshot)
+    {
+        int size = AtLeast(sizeGB ?? snapshot.SizeGB, snapshot.SizeGB, $"snapshot '{snapshot.Name}' ({snapshot.Id})", volume.Name);
+        var source = ImageSpec.Parse(snapshot.RbdSnapshot, SpecKind.Snapshot);
+        var plan = new WorkflowPlan<CinderVolume>($"create volume '{volume.Name}' from snapshot '{snapshot.Name}'");
+        AddClone(plan, context, source, pool, image);
+        if (context.Settings.RbdFlattenVolumeFromSnapshot) AddFlatten(plan, context, pool, image);
+        AddGrow(plan, context, pool, image, size, snapshot.SizeGB);
+        return plan.Finish(() => context.Save(volume with { SizeGB = size, SnapshotId = snapshot.Id }));
+    }
+
+    private static WorkflowPlan<CinderVolume> FromVolume(OpenStackContext context, CinderVolume volume, string pool, string image,
+                                                         int? sizeGB, CinderVolume sourceVolume)
+    {
+        var settings = context.Settings;
+        int size = AtLeast(sizeGB ?? sourceVolume.SizeGB, sourceVolume.SizeGB, $"volume '{sourceVolume.Name}' ({sourceVolume.Id})", volume.Name);
+        var source = ImageSpec.Parse(sourceVolume.RbdImage, SpecKind.Image);
+        var plan = new WorkflowPlan<CinderVolume>($"create volume '{volume.Name}' from volume '{sourceVolume.Name}'");
+        if (settings.RbdMaxCloneDepth <= 0)
+        {
+            plan.Add($"# Do full copy if rbd_max_clone_depth <= 0 ({settings.RbdMaxCloneDepth})", () => { });
+            plan.AddLong(Rbd("copy", source.ToString(), $"{pool}/{image}"),
+                progress => ImageCopy.Run(context.Cluster, source.Pool, source.Image!, null, context.Cluster, pool, image, progress),
+                Rbd("rm", $"{pool}/{image}"), () => context.Cluster.RemoveImage(pool, image));
+        }
+        else
+        {
+            string cloneSnap = image + CloneSnapSuffix;
+            var snapSpec = source with { Snapshot = cloneSnap };
+            plan.Add("# Otherwise do COW clone. Create new snapshot of source volume", () => { });
+            GlanceWorkflows.AddSnapAndProtect(plan, context, source.Pool, source.Image!, cloneSnap);
+            plan.Add("# Now clone source volume snapshot", () => { });
+            AddClone(plan, context, snapSpec, pool, image);
+            int depth = CloneDepth(context, source.Pool, source.Image!) + 1;
+            if (depth >= settings.RbdMaxCloneDepth)
+            {
+                plan.Add($"# clone depth {depth} reached rbd_max_clone_depth {settings.RbdMaxCloneDepth}: flatten the new volume", () => { });
+                AddFlatten(plan, context, pool, image);
+                plan.Add("# remove temporary snap", () => { });
+                AddUnprotectAndRemove(plan, context, snapSpec);
+            }
+        }
+        AddGrow(plan, context, pool, image, size, sourceVolume.SizeGB);
+        return plan.Finish(() => context.Save(volume with { SizeGB = size, SourceVolumeId = sourceVolume.Id }));
+    }
+
+    private static WorkflowPlan<CinderVolume> FromImage(OpenStackContext context, CinderVolume volume, string pool, string image,
+                                                        int? sizeGB, GlanceImage glanceImage)
+    {
+        int imageGB = Math.Max(1, ToGB(glanceImage.Size));
+        int size = AtLeast(sizeGB ?? imageGB, imageGB, $"Glance image '{glanceImage.Name}' ({glanceImage.Id})", volume.Name);
+        var plan = new WorkflowPlan<CinderVolume>($"create volume '{volume.Name}' from Glance image '{glanceImage.Name}'");
+        string? notCloneable = GlanceLocation.WhyNotCloneable(context, glanceImage, out var location);
+        if (notCloneable is null)
+        {
+            AddClone(plan, context, new ImageSpec(location!.Pool, location.Image, location.Snapshot), pool, image);
+        }
+        else
+        {
+            var (dataPool, dataImage, dataSnap) = GlanceLocation.DataOf(context, glanceImage, location);
+            plan.Add($"# not cloneable ({notCloneable}): download Glance image {glanceImage.Id} and write all of it", () => { });
+            plan.AddLong(Rbd("import", "--image-format", "2", "-", $"{pool}/{image}"),
+                progress => ImageCopy.Run(context.Cluster, dataPool, dataImage, dataSnap, context.Cluster, pool, image, progress),
+                Rbd("rm", $"{pool}/{image}"), () => context.Cluster.RemoveImage(pool, image));
+        }
+        ulong current = glanceImage.Size;
+        if (GiB(size) > current)
+            plan.AddLong(Rbd("resize", "--size", Size(GiB(size)), $"{pool}/{image}"),
+                progress => WithImage(context.Cluster, pool, image, i => i.Resize(GiB(size), progress)));
+        return plan.Finish(() => context.Save(volume with { SizeGB = size, ImageId = glanceImage.Id }));
+    }
+
+    /// <summary>
+    /// cinder delete: refused while Cinder snapshots of it exist or clones depend on it (VolumeIsBusy, naming them);
+    /// otherwise its backup snapshots go, then the image, then the parent's *.clone_snap when no other clone uses it.
+    /// </summary>
+    public static WorkflowPlan<CinderVolume> Delete(OpenStackContext context, string volumeRef)
+    {
+        var volume = context.Volume(volumeRef);
+        var spec = ImageSpec.Parse(volume.RbdImage, SpecKind.Image);
+        string pool = spec.Pool, image = spec.Image!;
+        var snapshots = context.Database.List<CinderSnapshot>().Where(s => s.VolumeId == volume.Id).ToList();
+        if (snapshots.Count > 0)
+            throw new RbdException(RbdErrno.EBUSY, volume.Id,
+                $"Volume '{volume.Name}' ({volume.Id}) still has {snapshots.Count} dependent snapshot(s): " +
+                $"{string.Join(", ", snapshots.Select(s => $"'{s.Name}' ({s.Id})"))}. Remove them with Remove-CinderSnapshot first.")
+            { ErrorId = "VolumeHasSnapshots" };
+        var plan = new WorkflowPlan<CinderVolume>($"delete volume '{volume.Name}' ({volume.Id})");
+        if (context.ImageExists(context.Cluster, pool, image))
+        {
+            var info = Stat(context.Cluster, pool, image);
+            var snaps = Snapshots(context.Cluster, pool, image);
+            var dependents = snaps.SelectMany(s => Children(context.Cluster, pool, image, s.Name)).ToList();
+            if (dependents.Count > 0)
+                throw new RbdException(RbdErrno.EBUSY, volume.Id,
+                    $"Volume '{volume.Name}' ({volume.Id}) is busy: {context.Describe(dependents)} " +
+                    $"{(dependents.Count == 1 ? "is a clone" : "are clones")} of it. Delete or flatten them first.")
+                { ErrorId = "VolumeIsBusy" };
+            foreach (var snap in snaps.Where(s => CinderBackupWorkflows.IsBackupSnapshot(s.Name) || s.Name.EndsWith(CloneSnapSuffix, StringComparison.Ordinal)))
+                AddUnprotectAndRemove(plan, context, spec with { Snapshot = snap.Name }, snap.Protected);
+            plan.Add(Rbd("-p", pool, "rm", image), () => context.Cluster.RemoveImage(pool, image));
+            if (info.Parent is { } parent && parent.Snapshot.EndsWith(CloneSnapSuffix, StringComparison.Ordinal))
+            {
+                var parentSnap = new ImageSpec(parent.Pool, parent.Image, parent.Snapshot);
+                plan.Add($"# the parent's {parent.Snapshot} has no other clones: remove it", () => { });
+                plan.Add(Rbd("snap", "unprotect", parentSnap.ToString()), () => IfUnused(context, parentSnap, (i, info) => { if (info.Protected) i.UnprotectSnapshot(info.Name); }));
+                plan.Add(Rbd("snap", "rm", parentSnap.ToString()), () => IfUnused(context, parentSnap, (i, info) => i.RemoveSnapshot(info.Name)));
+            }
+        }
+        return plan.Finish(() =>
+        {
+            context.Database.Delete<CinderVolume>(volume.Id);
+            return volume with { Status = "deleted" };
+        });
+    }
+
+    /// <summary>
+    /// Cinder's _get_clone_depth: how many parents the image has (seed), or only those reached through
+    /// *.clone_snap snapshots (upstream).
+    /// </summary>
+    public static int CloneDepth(OpenStackContext context, string pool, string image)
+    {
+        int depth = 0;
+        for (var info = Stat(context.Cluster, pool, image); info.Parent is { } parent; info = Stat(context.Cluster, parent.Pool, parent.Image))
+        {
+            if (context.Settings.UpstreamBehavior && !parent.Snapshot.EndsWith(CloneSnapSuffix, StringComparison.Ordinal)) break;
+            depth++;
+        }
+        return depth;
+    }
+
+    internal static void AddClone<T>(WorkflowPlan<T> plan, OpenStackContext context, ImageSpec source, string pool, string image) =>
+        plan.Add(Rbd("clone", source.ToString(), $"{pool}/{image}"),
+            () => context.Cluster.Clone(source.Pool, source.Image!, source.Snapshot!, pool, image, ImageOptions.Default),
+            Rbd("rm", $"{pool}/{image}"), () => context.Cluster.RemoveImage(pool, image));
+
+    private static void AddFlatten<T>(WorkflowPlan<T> plan, OpenStackContext context, string pool, string image) =>
+        plan.AddLong(Rbd("flatten", $"{pool}/{image}"),
+            progress => WithImage(context.Cluster, pool, image, i => i.Flatten(progress)));
+
+    internal static void AddGrow<T>(WorkflowPlan<T> plan, OpenStackContext context, string pool, string image, int sizeGB, int fromGB)
+    {
+        if (sizeGB > fromGB)
+            plan.AddLong(Rbd("resize", "--size", Size(GiB(sizeGB)), $"{pool}/{image}"),
+                progress => WithImage(context.Cluster, pool, image, i => i.Resize(GiB(sizeGB), progress)));
+    }
+
+    internal static void AddUnprotectAndRemove<T>(WorkflowPlan<T> plan, OpenStackContext context, ImageSpec snapshot, bool isProtected = true)
+    {
+        string pool = snapshot.Pool, image = snapshot.Image!, snap = snapshot.Snapshot!;
+        if (isProtected)
+            plan.Add(Rbd("snap", "unprotect", snapshot.ToString()),
+                () => WithImage(context.Cluster, pool, image, i => i.UnprotectSnapshot(snap)),
+                Rbd("snap", "protect", snapshot.ToString()),
+                () => WithImage(context.Cluster, pool, image, i => i.ProtectSnapshot(snap)));
+        plan.Add(Rbd("snap", "rm", snapshot.ToString()),
+            () => WithImage(context.Cluster, pool, image, i => i.RemoveSnapshot(snap)));
+    }
+
+    /// <summary>Changes a snapshot only when it still exists and no clone reads from it.</summary>
+    private static void IfUnused(OpenStackContext context, ImageSpec snapshot, Action<IRbdImage, SnapshotInfo> change)
+    {
+        if (!context.ImageExists(context.Cluster, snapshot.Pool, snapshot.Image!)) return;
+        using var image = context.Cluster.OpenImage(snapshot.Pool, snapshot.Image!);
+        var info = image.ListSnapshots().FirstOrDefault(s => s.Name == snapshot.Snapshot);
+        if (info is null || Children(context.Cluster, snapshot.Pool, snapshot.Image!, snapshot.Snapshot!).Count > 0) return;
+        change(image, info);
+    }
+
+    private static int AtLeast(int size, int minimum, string source, string name) =>
+        size >= minimum ? size : throw new RbdException(RbdErrno.EINVAL, name,
+            $"A volume made from {source} needs at least {minimum} GB, not {size}.") { ErrorId = "VolumeSizeTooSmall" };
+}
