@@ -18,7 +18,8 @@
         'Unprotect-RbdSnapshot', 'Restore-RbdSnapshot',
         'Copy-RbdClone', 'Get-RbdChild', 'Invoke-RbdFlatten',
         'Export-RbdDiff', 'Import-RbdDiff', 'Merge-RbdDiff',
-        'Test-RbdStore'
+        'Test-RbdStore',
+        'New-GlanceImage', 'Get-GlanceImage', 'Remove-GlanceImage', 'Add-GlanceImageLocation'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -181,7 +181,7 @@ public abstract class RbdCmdlet : PSCmdlet
         return ShouldProcess(command, $"Are you sure you want to {action}?\n{command}", "Confirm");
     }
 
-    private bool IsWhatIf =>
+    protected bool IsWhatIf =>
         MyInvocation.BoundParameters.TryGetValue("WhatIf", out var v) ? v is SwitchParameter s && s.IsPresent
         : SessionState.PSVariable.GetValue("WhatIfPreference") is { } pref && LanguagePrimitives.IsTrue(pref);
 

@@ -12,6 +12,7 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
 
     public void OnRemove(PSModuleInfo psModuleInfo)
     {
+        OpenStackSession.CloseAll();
         RbdSession.DisconnectAll();
         DiffSpool.Clean();   // diffs exported to the pipeline and never imported
     }

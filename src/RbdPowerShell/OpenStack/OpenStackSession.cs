@@ -1,0 +1,33 @@
+using RbdPowerShell.Engine.OpenStack;
+
+namespace RbdPowerShell;
+
+/// <summary>The OpenStack database of each connected cluster (one open connection per store directory).</summary>
+internal static class OpenStackSession
+{
+    private static readonly object Gate = new();
+    private static readonly Dictionary<string, OpenStackDatabase> Databases = new(StringComparer.Ordinal);
+
+    public static OpenStackDatabase Database(RbdCluster cluster)
+    {
+        lock (Gate)
+        {
+            if (!Databases.TryGetValue(cluster.Location, out var database))
+                Databases[cluster.Location] = database = OpenStackDatabase.Open(cluster.Location);
+            return database;
+        }
+    }
+
+    /// <summary>A context for one call: the cluster, its database and settings as they are now.</summary>
+    public static OpenStackContext Context(RbdCluster cluster) =>
+        new(cluster.Connection, Database(cluster), location => RbdSession.OpenEmbedded(location).Connection);
+
+    public static void CloseAll()
+    {
+        lock (Gate)
+        {
+            foreach (var database in Databases.Values) database.Dispose();
+            Databases.Clear();
+        }
+    }
+}
