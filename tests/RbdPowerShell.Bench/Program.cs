@@ -1,5 +1,5 @@
 // Engine benchmarks, each against `cp --sparse=always` of the same raw file on the same filesystem.
-//   dotnet run -c Release --project tests/RbdPowerShell.Bench [-- --dir <folder>]
+//   dotnet run -c Release --project tests/RbdPowerShell.Bench [-- --dir <folder>] [--only import,export-diff]
 // Prints `name: X.XX s (cp Y.YY s) ratio Z.ZZx` (the run with the median ratio of 3), the cost of
 // snapshot+protect+clone of a 1 TiB thin image against a 1 GiB one, and the peak memory of
 // exporting a 1 TiB thin image (measured in a child process so earlier runs do not count).
@@ -13,14 +13,20 @@ public static class Program
 {
     const ulong MiB = 1UL << 20, GiB = 1UL << 30, TiB = 1UL << 40;
     const int Runs = 5, Extents = 64;
-    const ulong ExtentSize = 4 * MiB, RawSize = GiB;
+    const ulong ExtentSize = 4 * MiB;
+    internal const ulong RawSize = GiB;
     const string Pool = "bench";
+    /// <summary>--only import,copy: run just these comparisons (for profiling).</summary>
+    static HashSet<string>? Only;
 
     public static int Main(string[] args)
     {
         if (args is ["--export-memory", var memoryDir]) return ExportMemory(memoryDir);
 
-        string parent = args is ["--dir", var dir] ? dir : Path.GetTempPath();
+        int only = Array.IndexOf(args, "--only");
+        if (only >= 0 && only + 1 < args.Length) Only = args[only + 1].Split(',').ToHashSet();
+        int at = Array.IndexOf(args, "--dir");
+        string parent = at >= 0 && at + 1 < args.Length ? args[at + 1] : Path.GetTempPath();
         string work = Path.Combine(parent, "rbdps-bench-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(work);
         try
@@ -78,6 +84,7 @@ public static class Program
                 });
 
                 CloneCost(cluster);
+                DiffBench.Run(cluster, Pool, raw, work);
             }
 
             return RunExportMemoryChild(work);
@@ -89,8 +96,9 @@ public static class Program
     }
 
     /// <summary>Runs the engine operation and cp Runs times; prints the run with the median ratio.</summary>
-    static void Compare(string name, string raw, string work, Func<int, double> operation)
+    internal static void Compare(string name, string raw, string work, Func<int, double> operation)
     {
+        if (Only is not null && !Only.Contains(name)) return;
         var results = new List<(double Op, double Cp)>();
         for (int run = 0; run < Runs; run++)
         {
@@ -199,6 +207,12 @@ public static class Program
         }
     }
 
+    /// <summary>Writes the raw file's extents into an image (the same bytes at the same offsets).</summary>
+    internal static void WriteExtents(IRbdImage image)
+    {
+        for (int i = 0; i < Extents; i++) image.Write(ExtentOffset(i), ExtentData(i));
+    }
+
     static ulong ExtentOffset(int i) => (ulong)i * (RawSize / Extents) + (ulong)(i % 4) * MiB;
 
     static byte[] ExtentData(int i)
@@ -217,7 +231,7 @@ public static class Program
     }
 
     /// <summary>Times an action from a clean page cache state: dirty pages of earlier runs are flushed first (untimed).</summary>
-    static double Time(Action action)
+    internal static double Time(Action action)
     {
         using (var sync = Process.Start("sync")!) sync.WaitForExit();
         var watch = Stopwatch.StartNew();
