@@ -19,7 +19,8 @@ public static class ImageCopy
             destination.CreateImage(destinationPool, destinationImage, info.Size,
                 new ImageOptions { Order = info.Order, Features = info.Features });
             using var to = destination.OpenImage(destinationPool, destinationImage);
-            var buffer = ArrayPool<byte>.Shared.Rent((int)info.ObjectSize);
+            int chunk = (int)Math.Min(info.ObjectSize, RawImport.IoChunk);
+            var buffer = ArrayPool<byte>.Shared.Rent(chunk);
             try
             {
                 from.DiffIterate(null, 0, info.Size, includeParent: true, wholeObject: false, (offset, length, exists) =>
@@ -27,7 +28,7 @@ public static class ImageCopy
                     if (!exists) return;
                     for (ulong done = 0; done < length;)
                     {
-                        int n = (int)Math.Min(info.ObjectSize, length - done);
+                        int n = (int)Math.Min((ulong)chunk, length - done);
                         var data = buffer.AsSpan(0, n);
                         from.Read(offset + done, data);
                         RawImport.WriteNonZero(to, offset + done, data);

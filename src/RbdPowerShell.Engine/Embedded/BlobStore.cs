@@ -37,13 +37,16 @@ internal sealed class BlobStore
     }
 
     /// <summary>Writes a whole new blob of <paramref name="data"/>, leaving all-zero 4 KiB blocks as holes.</summary>
-    public void Create(long blob, ReadOnlySpan<byte> data)
+    public void Create(long blob, ReadOnlySpan<byte> data) => Create(blob, 0, data);
+
+    /// <summary>A new blob of zeros (a hole) up to <paramref name="at"/>, then <paramref name="data"/>.</summary>
+    public void Create(long blob, ulong at, ReadOnlySpan<byte> data)
     {
         var path = PathOf(blob);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         using var handle = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite, FileShare.Read);
-        WriteSparse(handle, 0, data);
-        RandomAccess.SetLength(handle, data.Length);
+        WriteSparse(handle, (long)at, data);
+        RandomAccess.SetLength(handle, (long)at + data.Length);
     }
 
     /// <summary>Overwrites part of a blob this transaction owns, growing it when needed.</summary>

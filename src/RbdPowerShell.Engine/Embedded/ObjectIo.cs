@@ -99,6 +99,12 @@ internal sealed class ObjectIo
             _versions.Put(head.Image.Id, current with { Size = size, Changed = changed }, own);
             return;
         }
+        if (current is not { Present: true } && ParentBytes(head, objectNo) == 0)
+        {
+            // A new object with nothing to copy up: the bytes before the write are a hole, no buffer is needed.
+            Store(head, epoch, objectNo, current, objectOffset, data, new IntervalSet(0, end));
+            return;
+        }
         if (objectOffset == 0 && end >= (current is { Present: true } ? current.Size : ParentBytes(head, objectNo)))
         {
             if (current is not { Present: true } && ParentBytes(head, objectNo) > 0) MaterializeSnapshots(head, objectNo);
@@ -244,14 +250,18 @@ internal sealed class ObjectIo
         current is not null && current.Epoch == epoch ? current.Changed.Clone() : new IntervalSet();
 
     /// <summary>Writes the edited content as a new blob and makes it the head version of this epoch.</summary>
-    private void Store(View head, long epoch, long objectNo, ObjectVersion? current, ReadOnlySpan<byte> content, IntervalSet edited)
+    private void Store(View head, long epoch, long objectNo, ObjectVersion? current, ReadOnlySpan<byte> content, IntervalSet edited) =>
+        Store(head, epoch, objectNo, current, 0, content, edited);
+
+    /// <summary>Stores an object whose content is zeros up to <paramref name="at"/>, then <paramref name="content"/>.</summary>
+    private void Store(View head, long epoch, long objectNo, ObjectVersion? current, ulong at, ReadOnlySpan<byte> content, IntervalSet edited)
     {
-        ulong size = (ulong)content.Length;
+        ulong size = at + (ulong)content.Length;
         var changed = ChangedSoFar(current, epoch);
         if (current is not { Present: true }) changed.Insert(0, size);
         changed.UnionWith(edited);
         long blob = _index.NewBlob();
-        _blobs.Create(blob, content);
+        _blobs.Create(blob, at, content);
         long? replaced = current is not null && current.Epoch == epoch ? current.Blob : null;
         _versions.Put(head.Image.Id, new ObjectVersion(objectNo, epoch, true, size, blob, changed), replaced);
     }
