@@ -4,7 +4,7 @@
     GUID                 = '243778cc-c493-44a0-afc4-33ad1dde71cc'
     Author               = 'RbdPowerShell contributors'
     Copyright            = '(c) RbdPowerShell contributors.'
-    Description          = 'The Ceph RBD image model (pools, thin images, snapshots, protect, clone, flatten, copy, import/export, export-diff/import-diff, du) as typed, pipeable cmdlets, on an embedded store that needs nothing installed.'
+    Description          = 'The Ceph RBD image model (pools, thin images, snapshots, protect, clone, flatten, copy, import/export, export-diff/import-diff, du) and the OpenStack Glance, Nova and Cinder storage workflows built on it, as typed, pipeable cmdlets, on an embedded store that needs nothing installed.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('RbdPowerShell.Format.ps1xml')
@@ -19,7 +19,12 @@
         'Copy-RbdClone', 'Get-RbdChild', 'Invoke-RbdFlatten',
         'Export-RbdDiff', 'Import-RbdDiff', 'Merge-RbdDiff',
         'Test-RbdStore',
-        'New-GlanceImage', 'Get-GlanceImage', 'Remove-GlanceImage', 'Add-GlanceImageLocation'
+        'New-GlanceImage', 'Get-GlanceImage', 'Remove-GlanceImage', 'Add-GlanceImageLocation',
+        'New-NovaServer', 'Get-NovaServer', 'New-NovaServerSnapshot', 'Remove-NovaServer',
+        'New-CinderVolume', 'Get-CinderVolume', 'Remove-CinderVolume',
+        'New-CinderSnapshot', 'Get-CinderSnapshot', 'Remove-CinderSnapshot',
+        'Backup-CinderVolume', 'Get-CinderBackup', 'Remove-CinderBackup', 'Restore-CinderBackup',
+        'Get-OpenStackRbdConfig', 'Set-OpenStackRbdConfig'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

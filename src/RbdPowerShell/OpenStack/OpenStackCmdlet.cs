@@ -22,10 +22,14 @@ public abstract class OpenStackCmdlet : RbdCmdlet
             IOpenStackRecord record => record.Id,
             string text when !string.IsNullOrWhiteSpace(text) => text,
             _ => throw new RbdException(RbdErrno.EINVAL, value?.ToString() ?? "",
-                $"'{value}' is not a {what}: give the object (from Get-{what.Replace(" ", "")}) or its id or name.")
+                $"'{value}' is not a {what}: give the object (from Get-{Noun(what)}) or its id or name.")
             { ErrorId = "InvalidReference" },
         };
     }
+
+    /// <summary>"Cinder volume" as the noun of its cmdlets, CinderVolume.</summary>
+    private static string Noun(string what) =>
+        string.Concat(what.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
 
     /// <summary>Builds and runs a plan; returns false under -WhatIf or when the user declines.</summary>
     protected bool RunPlan<T>(Func<OpenStackContext, WorkflowPlan<T>> build, out T result)
