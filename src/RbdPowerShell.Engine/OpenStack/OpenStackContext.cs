@@ -68,7 +68,7 @@ public sealed class OpenStackContext
 
     // ---- rbd helpers shared by the workflows ------------------------------------------------------
 
-    internal static string Rbd(params string[] args) => RbdCommandLine.Rbd(args.Select(RbdCommandLine.Arg).ToArray());
+    internal static string Rbd(params string[] args) => RbdCommandLine.Rbd(args.Where(a => a.Length > 0).Select(RbdCommandLine.Arg).ToArray());
 
     internal static string Size(ulong bytes) => RbdCommandLine.Size(bytes);
 
