@@ -33,11 +33,8 @@ public static class CinderSnapshotWorkflows
         {
             var children = Children(context.Cluster, spec.Pool, spec.Image!, spec.Snapshot!);
             if (children.Count > 0)
-                throw new RbdException(RbdErrno.EBUSY, snapshot.Id,
-                    $"Snapshot '{snapshot.Name}' ({snapshot.Id}) is busy: {context.Describe(children)} " +
-                    $"{(children.Count == 1 ? "is a clone" : "are clones")} of {spec}. Delete or flatten them first " +
-                    "(rbd_flatten_volume_from_snapshot = true makes new volumes independent).")
-                { ErrorId = "SnapshotIsBusy" };
+                throw context.Busy("SnapshotIsBusy", snapshot.Id, $"Snapshot '{snapshot.Name}' ({snapshot.Id})", children, spec.ToString(),
+                    "Delete or flatten them first (rbd_flatten_volume_from_snapshot = true makes new volumes independent).");
             CinderVolumeWorkflows.AddUnprotectAndRemove(plan, context, spec, info.Protected);
         }
         return plan.Finish(() =>

@@ -127,10 +127,8 @@ public static class CinderVolumeWorkflows
             var snaps = Snapshots(context.Cluster, pool, image);
             var dependents = snaps.SelectMany(s => Children(context.Cluster, pool, image, s.Name)).ToList();
             if (dependents.Count > 0)
-                throw new RbdException(RbdErrno.EBUSY, volume.Id,
-                    $"Volume '{volume.Name}' ({volume.Id}) is busy: {context.Describe(dependents)} " +
-                    $"{(dependents.Count == 1 ? "is a clone" : "are clones")} of it. Delete or flatten them first.")
-                { ErrorId = "VolumeIsBusy" };
+                throw context.Busy("VolumeIsBusy", volume.Id, $"Volume '{volume.Name}' ({volume.Id})", dependents, "it",
+                    "Delete or flatten them first.");
             foreach (var snap in snaps.Where(s => CinderBackupWorkflows.IsBackupSnapshot(s.Name) || s.Name.EndsWith(CloneSnapSuffix, StringComparison.Ordinal)))
                 AddUnprotectAndRemove(plan, context, spec with { Snapshot = snap.Name }, snap.Protected);
             plan.Add(Rbd("-p", pool, "rm", image), () => context.Cluster.RemoveImage(pool, image));

@@ -88,11 +88,8 @@ public static class GlanceWorkflows
             {
                 var children = Children(context.Cluster, pool, id, snap);
                 if (children.Count > 0)
-                    throw new RbdException(RbdErrno.EBUSY, image.Id,
-                        $"Glance image '{image.Name}' ({image.Id}) is in use: {context.Describe(children)} " +
-                        $"{(children.Count == 1 ? "is a clone" : "are clones")} of {pool}/{id}@{snap}. " +
-                        "Delete those servers and volumes (or flatten them) first.")
-                    { ErrorId = "InUseByStore" };
+                    throw context.Busy("InUseByStore", image.Id, $"Glance image '{image.Name}' ({image.Id})", children,
+                        $"{pool}/{id}@{snap}", "Delete those servers and volumes (or flatten them) first.");
                 if (info.Protected)
                     plan.Add(Rbd("-p", pool, "snap", "unprotect", $"{id}@{snap}"),
                         () => WithImage(context.Cluster, pool, id, i => i.UnprotectSnapshot(snap)),

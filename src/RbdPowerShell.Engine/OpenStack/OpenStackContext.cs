@@ -121,6 +121,16 @@ public sealed class OpenStackContext
         }));
     }
 
+    /// <summary>
+    /// The refusal of an action on something clones depend on (InUseByStore, VolumeIsBusy, SnapshotIsBusy), naming
+    /// the servers, volumes or images in the way.
+    /// </summary>
+    internal RbdException Busy(string errorId, string target, string subject, IReadOnlyList<ChildSpec> children, string of, string advice) =>
+        new(RbdErrno.EBUSY, target,
+            $"{subject} is {(errorId == "InUseByStore" ? "in use" : "busy")}: {Describe(children)} " +
+            $"{(children.Count == 1 ? "is a clone" : "are clones")} of {of}. {advice}")
+        { ErrorId = errorId };
+
     /// <summary>Cinder's backup snapshot name: backup.&lt;backup id&gt;.snap.&lt;time.time()&gt;.</summary>
     internal string BackupSnapshotName(string backupId)
     {
