@@ -1,6 +1,7 @@
 <#
 .SYNOPSIS
-    The seed's rbd tour (section 1.1) with RbdPowerShell, on a fresh embedded store.
+    The seed's rbd tour (section 1.1), then its OpenStack questions (section 5, DemoOpenStack.ps1),
+    with RbdPowerShell on a fresh embedded store.
 
 .DESCRIPTION
     Started by `build.ps1 Demo` in a child pwsh. Every step prints what it did; -Verbose makes
@@ -104,6 +105,9 @@ try {
     $findings = @(Test-RbdStore)
     Write-Host "  $(if ($findings) { "$($findings.Count) problems:" } else { 'consistent: no findings' })"
     $findings | Out-Host
+
+    # The seed's seven OpenStack questions, on the same store.
+    . (Join-Path $PSScriptRoot 'DemoOpenStack.ps1')
 
     Write-Host ''
     Write-Host 'Demo finished.' -ForegroundColor Green
