@@ -4,20 +4,21 @@ namespace RbdPowerShell.Engine;
 
 /// <summary>
 /// rbd cp: a full, independent copy of an image head or snapshot into a new image with the same order
-/// and features; snapshots are not copied, unallocated and all-zero blocks are not written.
+/// and features (or <c>options</c>, as rbd import gives); snapshots are not copied, unallocated and all-zero blocks are
+/// not written.
 /// </summary>
 public static class ImageCopy
 {
     public static void Run(IRbdCluster source, string pool, string image, string? snapshot,
                            IRbdCluster destination, string destinationPool, string destinationImage,
-                           ProgressHandler? progress = null)
+                           ProgressHandler? progress = null, ImageOptions? options = null)
     {
         using var from = source.OpenImage(pool, image, snapshot);
         var info = from.Stat();
         destination.Atomically(() =>
         {
             destination.CreateImage(destinationPool, destinationImage, info.Size,
-                new ImageOptions { Order = info.Order, Features = info.Features });
+                options ?? new ImageOptions { Order = info.Order, Features = info.Features });
             using var to = destination.OpenImage(destinationPool, destinationImage);
             int chunk = (int)Math.Min(info.ObjectSize, RawImport.IoChunk);
             var buffer = ArrayPool<byte>.Shared.Rent(chunk);

@@ -95,7 +95,7 @@ public static class CinderVolumeWorkflows
             var (dataPool, dataImage, dataSnap) = GlanceLocation.DataOf(context, glanceImage, location);
             plan.Add($"# not cloneable ({notCloneable}): download Glance image {glanceImage.Id} and write all of it", () => { });
             plan.AddLong(Rbd("import", "--image-format", "2", "-", $"{pool}/{image}"),
-                progress => ImageCopy.Run(context.Cluster, dataPool, dataImage, dataSnap, context.Cluster, pool, image, progress),
+                progress => ImageCopy.Run(context.Cluster, dataPool, dataImage, dataSnap, context.Cluster, pool, image, progress, ImageOptions.Default),
                 Rbd("rm", $"{pool}/{image}"), () => context.Cluster.RemoveImage(pool, image));
         }
         ulong current = glanceImage.Size;

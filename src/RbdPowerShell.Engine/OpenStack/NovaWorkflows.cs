@@ -52,7 +52,7 @@ public static class NovaWorkflows
             string source = dataSnap is null ? $"{dataPool}/{dataImage}" : $"{dataPool}/{dataImage}@{dataSnap}";
             plan.Add($"# not cloneable ({notCloneable}): download Glance image {image.Id} ({Size(image.Size)}) and write all of it", () => { });
             plan.AddLong(Rbd("import", "--image-format", "2", "-", $"{pool}/{disk}") + $"   # the data of {source}",
-                progress => ImageCopy.Run(context.Cluster, dataPool, dataImage, dataSnap, context.Cluster, pool, disk, progress),
+                progress => ImageCopy.Run(context.Cluster, dataPool, dataImage, dataSnap, context.Cluster, pool, disk, progress, ImageOptions.Default),
                 Rbd("rm", $"{pool}/{disk}"), () => context.Cluster.RemoveImage(pool, disk));
             diskSize = Stat(context.Cluster, dataPool, dataImage).Size;
         }
