@@ -27,6 +27,7 @@ internal static class DiffBench
         Program.Compare("export-diff", raw, work, run =>
         {
             using var image = cluster.OpenImage(pool, "diffsrc", "s2");
+            File.Delete(stream); // like cp's target: a new file, not the truncation of the last run's
             double s = Program.Time(() =>
             {
                 using var output = new FileStream(stream, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
