@@ -30,7 +30,7 @@ internal static class DiffBench
             File.Delete(stream); // like cp's target: a new file, not the truncation of the last run's
             double s = Program.Time(() =>
             {
-                using var output = new FileStream(stream, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
+                using var output = new FileStream(stream, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
                 DiffExport.Run(image, "base", output);
             });
             return s;

@@ -107,6 +107,8 @@ public static class Program
             File.Delete(copy);
             results.Add((operation(run), cp));
         }
+        if (Environment.GetEnvironmentVariable("RBDPS_BENCH_ALL") is not null)
+            Console.WriteLine($"  {name} runs: " + string.Join(", ", results.Select(r => $"{r.Op:0.000}/{r.Cp:0.000}")));
         var (op, cpTime) = results.OrderBy(r => r.Op / r.Cp).ElementAt(Runs / 2);
         Console.WriteLine($"{name}: {op:0.00} s (cp {cpTime:0.00} s) ratio {op / cpTime:0.00}x");
     }

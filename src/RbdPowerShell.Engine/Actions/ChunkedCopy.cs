@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 
 namespace RbdPowerShell.Engine;
@@ -8,6 +9,7 @@ namespace RbdPowerShell.Engine;
 /// </summary>
 public static class ChunkedCopy
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(IRbdImage from, IRbdImage to, ulong length, ulong chunkSize, ProgressHandler? progress = null)
     {
         int chunk = (int)Math.Min(chunkSize, 4UL << 20);

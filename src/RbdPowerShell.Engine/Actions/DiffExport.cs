@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 
 namespace RbdPowerShell.Engine;
@@ -76,6 +77,7 @@ public static class DiffExport
     /// C_ExportDiff: an extent that exists is read; all zeros become 'z', anything else 'w' with the data.
     /// Extents larger than a chunk (objects over 4 MiB) are scanned chunk by chunk and never held whole.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteExtent(IRbdImage image, DiffStreamWriter writer, ulong offset, ulong length, Span<byte> buffer)
     {
         ulong done = 0;

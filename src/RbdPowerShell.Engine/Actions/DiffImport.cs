@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 
 namespace RbdPowerShell.Engine;
@@ -102,6 +103,7 @@ public static class DiffImport
     }
 
     /// <summary>Streams a 'w' record's data in chunks; all-zero 4 KiB blocks are zeroed instead of written.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteData(IRbdImage target, DiffStreamReader reader, ulong offset, ulong length, Span<byte> buffer)
     {
         for (ulong done = 0; done < length;)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 
 namespace RbdPowerShell.Engine;
@@ -24,7 +25,7 @@ public static class ImageCopy
             var buffer = ArrayPool<byte>.Shared.Rent(chunk);
             try
             {
-                from.DiffIterate(null, 0, info.Size, includeParent: true, wholeObject: false, (offset, length, exists) =>
+                from.DiffIterate(null, 0, info.Size, includeParent: true, wholeObject: false, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (offset, length, exists) =>
                 {
                     if (!exists) return;
                     for (ulong done = 0; done < length;)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 
 namespace RbdPowerShell.Engine;
@@ -11,13 +12,13 @@ public static class RawExport
     public static void Run(IRbdImage image, string path, ProgressHandler? progress = null)
     {
         var info = image.Stat();
-        using var file = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None);
+        using var file = NewFile.Open(path, FileAccess.ReadWrite, FileShare.None);
         RandomAccess.SetLength(file, (long)info.Size);
         int chunk = (int)Math.Min(info.ObjectSize, 1 << 20);
         var buffer = ArrayPool<byte>.Shared.Rent(chunk);
         try
         {
-            image.DiffIterate(null, 0, info.Size, includeParent: true, wholeObject: false, (offset, length, exists) =>
+            image.DiffIterate(null, 0, info.Size, includeParent: true, wholeObject: false, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (offset, length, exists) =>
             {
                 if (!exists) return;
                 for (ulong done = 0; done < length;)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 
 namespace RbdPowerShell.Engine;
@@ -16,7 +17,7 @@ public static class RawImport
     {
         using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
         long length = RandomAccess.GetLength(file);
-        cluster.Atomically(() =>
+        cluster.Atomically([MethodImpl(MethodImplOptions.AggressiveOptimization)] () =>
         {
             cluster.CreateImage(pool, image, (ulong)length, options);
             using var target = cluster.OpenImage(pool, image);
@@ -53,6 +54,7 @@ public static class RawImport
     }
 
     /// <summary>Writes the runs of <paramref name="data"/> that are not all-zero blocks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void WriteNonZero(IRbdImage target, ulong offset, ReadOnlySpan<byte> data)
     {
         foreach (var (start, length) in NonZeroRuns(data, offset))
@@ -60,6 +62,7 @@ public static class RawImport
     }
 
     /// <summary>Runs of blocks (aligned to the image offset) that hold any non-zero byte.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static List<(int Start, int Length)> NonZeroRuns(ReadOnlySpan<byte> data, ulong offset)
     {
         var runs = new List<(int, int)>();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Win32.SafeHandles;
 
 namespace RbdPowerShell.Engine.Embedded;
@@ -44,7 +45,7 @@ internal sealed class BlobStore
     {
         var path = PathOf(blob);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        using var handle = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite, FileShare.Read);
+        using var handle = NewFile.Open(path, FileAccess.ReadWrite, FileShare.Read);
         WriteSparse(handle, (long)at, data);
         RandomAccess.SetLength(handle, (long)at + data.Length);
     }
@@ -59,6 +60,7 @@ internal sealed class BlobStore
         if ((long)newLength > RandomAccess.GetLength(handle)) RandomAccess.SetLength(handle, (long)newLength);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteSparse(SafeFileHandle handle, long offset, ReadOnlySpan<byte> data)
     {
         int pos = 0;
@@ -91,7 +93,7 @@ internal sealed class BlobStore
         if (segments.Count == 0) return false;
         var path = PathOf(target);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        using var to = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite, FileShare.Read);
+        using var to = NewFile.Open(path, FileAccess.ReadWrite, FileShare.Read);
         foreach (var (start, stop) in segments) FileCopy.Range(from, to, start, stop - start);
         RandomAccess.SetLength(to, end);
         return true;
