@@ -36,6 +36,10 @@ internal static class DiffBench
             return s;
         });
 
+        if (File.Exists(stream))
+            Console.WriteLine($"  the stream holds {new FileInfo(stream).Length >> 20} MiB for 256 MiB of changed data: objects new " +
+                              "since the start snapshot are reported whole, as rbd reports them");
+
         Program.Compare("import-diff", raw, work, run =>
         {
             string name = $"diffdst-{run}";
