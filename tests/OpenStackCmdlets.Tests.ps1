@@ -177,6 +177,22 @@ Describe 'pipelines' {
         Get-GlanceImage -Name cirros | Remove-GlanceImage -Confirm:$false
         @(Get-GlanceImage) | Should -HaveCount 0
     }
+
+    It 'records carry their cluster down the pipeline: Get-CinderVolume -Cluster $other | Remove-CinderVolume acts on $other' {
+        $default = Get-RbdCluster
+        $other = New-RbdTestStore -Name 'pipeline-other' -Pool openstack
+        try {
+            $null = New-CinderVolume -Name elsewhere -SizeGB 1 -Cluster $other
+            Connect-RbdCluster $default.Location | Out-Null
+            (Get-CinderVolume -Cluster $other).Cluster.Location | Should -Be $other.Location
+            Get-CinderVolume -Cluster $other | New-CinderSnapshot -Name s | Remove-CinderSnapshot -Confirm:$false
+            Get-CinderVolume -Cluster $other | Remove-CinderVolume -Confirm:$false
+            @(Get-CinderVolume -Cluster $other) | Should -HaveCount 0
+            @(Get-RbdImage openstack -Cluster $other) | Should -HaveCount 0
+            @(Get-CinderVolume).Name | Should -Contain 'v1' -Because 'the default cluster is left alone'
+        }
+        finally { Connect-RbdCluster $default.Location | Out-Null }
+    }
 }
 
 Describe 'the OpenStack settings live with the store' {

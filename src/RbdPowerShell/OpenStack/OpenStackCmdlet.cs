@@ -53,7 +53,18 @@ public abstract class OpenStackCmdlet : RbdCmdlet
     /// <summary>Runs a plan and writes its result.</summary>
     protected void RunAndWrite<T>(Func<OpenStackContext, WorkflowPlan<T>> build)
     {
-        if (RunPlan(build, out var result) && result is not null) WriteObject(result);
+        if (RunPlan(build, out var result) && result is not null) WriteRecord(result);
+    }
+
+    /// <summary>
+    /// Writes a record with the cluster it belongs to as a Cluster property, so that the next cmdlet of a pipeline
+    /// binds -Cluster from it (Get-NovaServer -Cluster $c | Remove-NovaServer acts on $c, not the session default).
+    /// </summary>
+    protected void WriteRecord(object record)
+    {
+        var wrapped = PSObject.AsPSObject(record);
+        if (wrapped.Properties["Cluster"] is null) wrapped.Properties.Add(new PSNoteProperty("Cluster", TargetCluster));
+        WriteObject(wrapped);
     }
 
     private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];

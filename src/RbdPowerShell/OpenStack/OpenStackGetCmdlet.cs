@@ -26,7 +26,7 @@ public abstract class OpenStackGetCmdlet<T> : OpenStackCmdlet where T : class, I
     {
         var context = Context;
         IEnumerable<T> records = IdOrName is { } id ? new[] { Lookup(context, id) } : context.Database.List<T>();
-        WriteObject(Filter(context, OpenStackQuery.Matching(records, Name)), enumerateCollection: true);
+        foreach (var record in Filter(context, OpenStackQuery.Matching(records, Name))) WriteRecord(record);
     }
 
     /// <summary>

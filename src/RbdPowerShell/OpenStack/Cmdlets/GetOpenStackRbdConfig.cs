@@ -8,5 +8,5 @@ namespace RbdPowerShell;
 [OutputType(typeof(OpenStackSettings))]
 public sealed class GetOpenStackRbdConfigCommand : OpenStackCmdlet
 {
-    protected override void ProcessTarget() => WriteObject(OpenStackSession.Database(TargetCluster).Settings);
+    protected override void ProcessTarget() => WriteRecord(OpenStackSession.Database(TargetCluster).Settings);
 }

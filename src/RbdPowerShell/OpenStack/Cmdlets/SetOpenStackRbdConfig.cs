@@ -94,7 +94,7 @@ public sealed class SetOpenStackRbdConfigCommand : OpenStackCmdlet
         var changes = OpenStackConfigOptions.Changes(current, updated).ToList();
         if (changes.Count == 0)
         {
-            WriteObject(current);
+            WriteRecord(current);
             return;
         }
         var plan = new WorkflowPlan<OpenStackSettings>("change the OpenStack rbd settings");
