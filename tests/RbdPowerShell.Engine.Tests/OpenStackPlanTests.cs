@@ -33,6 +33,27 @@ public class OpenStackPlanTests : IDisposable
     }
 
     [Fact]
+    public void A_stop_during_the_flatten_of_a_server_snapshot_undoes_the_clone_and_the_disk_snapshot()
+    {
+        var image = _bed.Upload();
+        var server = _bed.Boot("web", image);
+        string before = _bed.State();
+
+        var plan = NovaWorkflows.Snapshot(_bed.Context, server.Id, "snap");
+        Assert.Throws<OperationCanceledException>(() => plan.Run(new StoppingObserver("flatten")));
+        Assert.Equal(before, _bed.State());
+    }
+
+    /// <summary>Stops the run (as Ctrl+C does through progress) when a command containing <paramref name="at"/> reports progress.</summary>
+    private sealed class StoppingObserver(string at) : IPlanObserver
+    {
+        public void Running(string command) { }
+        public ProgressHandler? Progress(string command) =>
+            command.Contains(at) ? (_, _) => throw new OperationCanceledException() : null;
+        public void Warning(string message) { }
+    }
+
+    [Fact]
     public void A_missing_nova_pool_fails_the_boot_and_leaves_nothing()
     {
         var image = _bed.Upload();

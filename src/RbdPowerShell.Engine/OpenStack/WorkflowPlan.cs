@@ -68,6 +68,12 @@ public sealed class WorkflowPlan<T>
             {
                 throw Failed(step, ex, Undo(done, observer));
             }
+            catch
+            {
+                // Stopped (Ctrl+C) or an unexpected error: undo what was created, quietly, and let it go on.
+                Undo(done, null);
+                throw;
+            }
             done.Push(step);
         }
         try
