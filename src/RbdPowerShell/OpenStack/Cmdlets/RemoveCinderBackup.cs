@@ -10,6 +10,7 @@ public sealed class RemoveCinderBackupCommand : OpenStackCmdlet
 {
     /// <summary>The Cinder backup (from Get-CinderBackup), or its id or name.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [Alias("Id")]
     [ArgumentCompleter(typeof(CinderBackupCompleter))]
     public object? Backup { get; set; }
 

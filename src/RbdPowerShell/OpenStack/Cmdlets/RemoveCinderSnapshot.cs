@@ -10,6 +10,7 @@ public sealed class RemoveCinderSnapshotCommand : OpenStackCmdlet
 {
     /// <summary>The Cinder snapshot (from Get-CinderSnapshot), or its id or name.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [Alias("Id")]
     [ArgumentCompleter(typeof(CinderSnapshotCompleter))]
     public object? Snapshot { get; set; }
 

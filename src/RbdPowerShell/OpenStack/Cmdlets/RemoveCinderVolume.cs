@@ -10,6 +10,7 @@ public sealed class RemoveCinderVolumeCommand : OpenStackCmdlet
 {
     /// <summary>The Cinder volume (from Get-CinderVolume), or its id or name.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [Alias("Id")]
     [ArgumentCompleter(typeof(CinderVolumeCompleter))]
     public object? Volume { get; set; }
 

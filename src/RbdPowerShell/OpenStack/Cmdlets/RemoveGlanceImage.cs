@@ -12,6 +12,7 @@ namespace RbdPowerShell;
 public sealed class RemoveGlanceImageCommand : OpenStackCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [Alias("Id")]
     [ArgumentCompleter(typeof(GlanceImageCompleter))]
     public object? Image { get; set; }
 

@@ -10,6 +10,7 @@ public sealed class RemoveNovaServerCommand : OpenStackCmdlet
 {
     /// <summary>The Nova server (from Get-NovaServer), or its id or name.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [Alias("Id")]
     [ArgumentCompleter(typeof(NovaServerCompleter))]
     public object? Server { get; set; }
 
