@@ -23,17 +23,8 @@ internal sealed class StoreIndex : IDisposable
     public StoreIndex(string directory, BlobStore blobs)
     {
         _blobs = blobs;
-        _db = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = Path.Combine(directory, "index.db"),
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = false,
-            DefaultTimeout = 600,
-        }.ToString());
-        _db.Open();
-        Execute("PRAGMA journal_mode=WAL");
+        _db = SqliteFile.Open(Path.Combine(directory, "index.db"));
         Execute("PRAGMA synchronous=NORMAL");
-        Execute("PRAGMA busy_timeout=600000");
         Execute("BEGIN IMMEDIATE");
         try { CreateSchema(); Execute("COMMIT"); }
         catch { Execute("ROLLBACK"); throw; }

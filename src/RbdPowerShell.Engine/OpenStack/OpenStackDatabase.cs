@@ -18,16 +18,7 @@ public sealed class OpenStackDatabase : IDisposable
 
     private OpenStackDatabase(string path)
     {
-        _db = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = false,
-            DefaultTimeout = 600,
-        }.ToString());
-        _db.Open();
-        Execute("PRAGMA journal_mode=WAL");
-        Execute("PRAGMA busy_timeout=600000");
+        _db = SqliteFile.Open(path);
         Execute("""
             CREATE TABLE IF NOT EXISTS records(
                 kind TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, created TEXT NOT NULL, body TEXT NOT NULL,
