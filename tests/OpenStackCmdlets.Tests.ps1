@@ -195,6 +195,29 @@ Describe 'pipelines' {
     }
 }
 
+Describe 'Remove-CinderVolume of a volume that others were cloned from' {
+    BeforeAll {
+        $null = New-OpenStackTestStore -Name 'deleted-store'
+        $source = New-CinderVolume -Name source -SizeGB 1
+        Write-RbdImage $source.RbdImage -Offset 0 -Data (New-TestBytes -Length (4 * $MiB) -Seed 831)
+        $hash = Get-RbdDataHash $source.RbdImage
+        $copy = New-CinderVolume -Name copy -SourceVolume $source
+    }
+
+    It 'deletes the record but keeps the image as volume-{id}.deleted, with a warning that names it' {
+        Remove-CinderVolume $source -Confirm:$false -WarningVariable warned -WarningAction SilentlyContinue
+        @(Get-CinderVolume).Name | Should -Be @('copy')
+        "$($warned[0])" | Should -Match ([regex]::Escape("$($source.RbdImage).deleted"))
+        (Get-RbdImage $copy.RbdImage).Parent.ToString() | Should -Be "$($source.RbdImage).deleted@volume-$($copy.Id).clone_snap"
+        Get-RbdDataHash $copy.RbdImage | Should -Be $hash
+    }
+
+    It 'the last clone''s delete takes the .deleted image with it' {
+        Remove-CinderVolume $copy -Confirm:$false
+        @(Get-RbdImage openstack) | Should -HaveCount 0
+    }
+}
+
 Describe 'the OpenStack settings live with the store' {
     BeforeAll {
         $root = New-RbdTestRoot

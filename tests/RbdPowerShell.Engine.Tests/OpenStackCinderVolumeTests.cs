@@ -219,15 +219,44 @@ public class OpenStackCinderVolumeTests : IDisposable
     }
 
     [Fact]
-    public void A_volume_with_a_clone_is_busy_and_nothing_changes()
+    public void A_volume_with_clones_is_kept_as_a_silent_deleted_image_until_the_last_clone_goes()
     {
         var source = VolumeWithData("src", 7);
+        string data = _bed.Content(source.RbdImage);
         var clone = _bed.Volume("clone", source: source.Id);
+        string kept = source.RbdImage + ".deleted";
+
+        var plan = CinderVolumeWorkflows.Delete(_bed.Context, source.Id);
+        Assert.Equal(new[] { $"rbd mv {source.RbdImage} {kept}" }, RbdSteps(plan));
+        _bed.Run(plan);
+        Assert.Null(_bed.Database.Find<CinderVolume>(source.Id));
+        Assert.False(_bed.Exists(source.RbdImage));
+        Assert.True(_bed.Exists(kept));
+        Assert.Contains(_bed.Observer.Warnings, w => w.Contains(kept));
+        Assert.Equal($"{kept}@volume-{clone.Id}.clone_snap", _bed.Parent(clone.RbdImage));
+        Assert.Equal(data, _bed.Content(clone.RbdImage));
+
+        plan = CinderVolumeWorkflows.Delete(_bed.Context, clone.Id);
+        string cloneSnap = $"{kept}@volume-{clone.Id}.clone_snap";
+        Assert.Equal(new[] { $"rbd -p openstack rm volume-{clone.Id}", $"rbd snap unprotect {cloneSnap}", $"rbd snap rm {cloneSnap}",
+                             $"rbd -p openstack rm volume-{source.Id}.deleted" },
+                     RbdSteps(plan).Select(c => c.Split("   #")[0]));
+        _bed.Run(plan);
+        Assert.False(_bed.Exists(clone.RbdImage));
+        Assert.False(_bed.Exists(kept));
+    }
+
+    [Fact]
+    public void A_volume_with_a_snapshot_cinder_does_not_manage_is_busy_and_nothing_changes()
+    {
+        var volume = VolumeWithData("v", 17);
+        var spec = ImageSpec.Parse(volume.RbdImage, SpecKind.Image);
+        using (var image = _bed.Cluster.OpenImage(spec.Pool, spec.Image!)) image.CreateSnapshot("by-hand");
         string before = _bed.State();
 
-        var refused = Assert.Throws<RbdException>(() => _bed.Run(CinderVolumeWorkflows.Delete(_bed.Context, source.Id)));
+        var refused = Assert.Throws<RbdException>(() => _bed.Run(CinderVolumeWorkflows.Delete(_bed.Context, volume.Id)));
         Assert.Equal(("VolumeIsBusy", RbdErrno.EBUSY), (refused.ErrorId, refused.Errno));
-        Assert.Contains($"volume 'clone' ({clone.Id})", refused.Message);
+        Assert.Contains("by-hand", refused.Message);
         Assert.Equal(before, _bed.State());
     }
 

@@ -106,8 +106,12 @@ public static class CinderVolumeWorkflows
     }
 
     /// <summary>
-    /// cinder delete: refused while Cinder snapshots of it exist or clones depend on it (VolumeIsBusy, naming them);
-    /// otherwise its backup snapshots go, then the image, then the parent's *.clone_snap when no other clone uses it.
+    /// cinder delete, as the RBD driver's delete_volume does it: refused while Cinder snapshots of it exist
+    /// (VolumeHasSnapshots) or while it has rbd snapshots Cinder does not manage (VolumeIsBusy, naming them); its
+    /// backup.* snapshots go first. A volume that has a *.clone_snap (volumes were cloned from it) cannot be removed,
+    /// so it is renamed volume-&lt;id&gt;.deleted and kept, silently, until its last clone is deleted. Otherwise the image
+    /// is removed and, when it was a clone of its source's volume-&lt;id&gt;.clone_snap, that snapshot too, and then a
+    /// parent left as *.deleted with no snapshots, up the chain.
     /// </summary>
     public static WorkflowPlan<CinderVolume> Delete(OpenStackContext context, string volumeRef)
     {
@@ -121,30 +125,77 @@ public static class CinderVolumeWorkflows
                 $"{string.Join(", ", snapshots.Select(s => $"'{s.Name}' ({s.Id})"))}. Remove them with Remove-CinderSnapshot first.")
             { ErrorId = "VolumeHasSnapshots" };
         var plan = new WorkflowPlan<CinderVolume>($"delete volume '{volume.Name}' ({volume.Id})");
+        string? keptAs = null;
         if (context.ImageExists(context.Cluster, pool, image))
         {
-            var info = Stat(context.Cluster, pool, image);
             var snaps = Snapshots(context.Cluster, pool, image);
-            var dependents = snaps.SelectMany(s => Children(context.Cluster, pool, image, s.Name)).ToList();
-            if (dependents.Count > 0)
-                throw context.Busy("VolumeIsBusy", volume.Id, $"Volume '{volume.Name}' ({volume.Id})", dependents, "it",
-                    "Delete or flatten them first.");
-            foreach (var snap in snaps.Where(s => CinderBackupWorkflows.IsBackupSnapshot(s.Name) || s.Name.EndsWith(CloneSnapSuffix, StringComparison.Ordinal)))
-                AddUnprotectAndRemove(plan, context, spec with { Snapshot = snap.Name }, snap.Protected);
-            plan.Add(Rbd("-p", pool, "rm", image), () => context.Cluster.RemoveImage(pool, image));
-            if (info.Parent is { } parent && parent.Snapshot.EndsWith(CloneSnapSuffix, StringComparison.Ordinal))
+            var foreign = snaps.Where(s => !CinderBackupWorkflows.IsBackupSnapshot(s.Name) && !IsCloneSnap(s.Name)).ToList();
+            if (foreign.Count > 0)
             {
-                var parentSnap = new ImageSpec(parent.Pool, parent.Image, parent.Snapshot);
-                plan.Add($"# the parent's {parent.Snapshot} has no other clones: remove it", () => { });
-                plan.Add(Rbd("snap", "unprotect", parentSnap.ToString()), () => IfUnused(context, parentSnap, (i, info) => { if (info.Protected) i.UnprotectSnapshot(info.Name); }));
-                plan.Add(Rbd("snap", "rm", parentSnap.ToString()), () => IfUnused(context, parentSnap, (i, info) => i.RemoveSnapshot(info.Name)));
+                var clones = foreign.SelectMany(s => Children(context.Cluster, pool, image, s.Name)).ToList();
+                throw new RbdException(RbdErrno.EBUSY, volume.Id,
+                    $"Volume '{volume.Name}' ({volume.Id}) is busy: its image {spec} has snapshots Cinder does not manage " +
+                    $"({string.Join(", ", foreign.Select(s => s.Name))}){(clones.Count > 0 ? $", cloned by {context.Describe(clones)}" : "")}. " +
+                    "Remove them (and their clones) first.")
+                { ErrorId = "VolumeIsBusy" };
+            }
+            foreach (var snap in snaps.Where(s => CinderBackupWorkflows.IsBackupSnapshot(s.Name)))
+                AddUnprotectAndRemove(plan, context, spec with { Snapshot = snap.Name }, snap.Protected);
+            if (snaps.FirstOrDefault(s => IsCloneSnap(s.Name)) is { } cloneSnap)
+            {
+                keptAs = $"{pool}/{image}.deleted";
+                var clones = Children(context.Cluster, pool, image, cloneSnap.Name);
+                plan.Add($"# {image} has copy-on-write clones ({(clones.Count == 0 ? "none left" : context.Describe(clones))}): " +
+                         $"keep it as a silent {image}.deleted until they are deleted", () => { });
+                plan.Add(Rbd("mv", $"{pool}/{image}", keptAs), () => context.Cluster.RenameImage(pool, image, image + ".deleted"));
+            }
+            else
+            {
+                plan.Add(Rbd("-p", pool, "rm", image), () => context.Cluster.RemoveImage(pool, image));
+                AddParentRefsCleanup(plan, context, CloneParent(context, pool, image, null));
             }
         }
         return plan.Finish(() =>
         {
             context.Database.Delete<CinderVolume>(volume.Id);
+            if (keptAs is not null)
+                plan.Warn($"Volume '{volume.Name}' ({volume.Id}) is deleted; its data stays in {keptAs} until the volumes cloned from it are deleted.");
             return volume with { Status = "deleted" };
         });
+    }
+
+    private static bool IsCloneSnap(string snapshot) => snapshot.EndsWith(CloneSnapSuffix, StringComparison.Ordinal);
+
+    /// <summary>
+    /// _get_clone_info: the parent snapshot of the image (or of one of its snapshots) when it is the source's
+    /// &lt;image&gt;.clone_snap, i.e. when Cinder cloned this volume from a volume; null otherwise.
+    /// </summary>
+    private static ImageSpec? CloneParent(OpenStackContext context, string pool, string image, string? atSnapshot)
+    {
+        using var handle = context.Cluster.OpenImage(pool, image, atSnapshot);
+        string name = image.EndsWith(".deleted", StringComparison.Ordinal) ? image[..^".deleted".Length] : image;
+        return handle.Stat().Parent is { } parent && parent.Snapshot == name + CloneSnapSuffix
+            ? new ImageSpec(parent.Pool, parent.Image, parent.Snapshot) : null;
+    }
+
+    /// <summary>
+    /// _delete_clone_parent_refs: the parent's clone_snap goes; a parent that Cinder already deleted (*.deleted) and
+    /// has no snapshot left goes too, and so on up to its own parent.
+    /// </summary>
+    private static void AddParentRefsCleanup<T>(WorkflowPlan<T> plan, OpenStackContext context, ImageSpec? parentSnap)
+    {
+        for (var current = parentSnap; current is not null;)
+        {
+            string pool = current.Pool, image = current.Image!, snap = current.Snapshot!;
+            var grandparent = CloneParent(context, pool, image, snap);
+            bool hasOtherSnaps = Snapshots(context.Cluster, pool, image).Any(s => s.Name != snap);
+            plan.Add($"# {image} was the source of this clone: remove its {snap}", () => { });
+            AddUnprotectAndRemove(plan, context, current);
+            if (hasOtherSnaps || !image.EndsWith(".deleted", StringComparison.Ordinal)) return;
+            plan.Add(Rbd("-p", pool, "rm", image) + "   # deleted in Cinder, and nothing depends on it any more",
+                () => context.Cluster.RemoveImage(pool, image));
+            current = grandparent;
+        }
     }
 
     /// <summary>
@@ -188,16 +239,6 @@ public static class CinderVolumeWorkflows
                 () => WithImage(context.Cluster, pool, image, i => i.ProtectSnapshot(snap)));
         plan.Add(Rbd("snap", "rm", snapshot.ToString()),
             () => WithImage(context.Cluster, pool, image, i => i.RemoveSnapshot(snap)));
-    }
-
-    /// <summary>Changes a snapshot only when it still exists and no clone reads from it.</summary>
-    private static void IfUnused(OpenStackContext context, ImageSpec snapshot, Action<IRbdImage, SnapshotInfo> change)
-    {
-        if (!context.ImageExists(context.Cluster, snapshot.Pool, snapshot.Image!)) return;
-        using var image = context.Cluster.OpenImage(snapshot.Pool, snapshot.Image!);
-        var info = image.ListSnapshots().FirstOrDefault(s => s.Name == snapshot.Snapshot);
-        if (info is null || Children(context.Cluster, snapshot.Pool, snapshot.Image!, snapshot.Snapshot!).Count > 0) return;
-        change(image, info);
     }
 
     private static int AtLeast(int size, int minimum, string source, string name) =>
