@@ -31,6 +31,60 @@ public class OpenStackCinderBackupTests : IDisposable
     private string BackupContent(CinderBackup backup) => _bed.Content($"{backup.BaseImage}@{backup.SnapshotName}", _bed.BackupCluster);
 
     [Fact]
+    public void Upstream_a_full_backup_gets_its_own_base_and_an_incremental_one_goes_onto_its_parents()
+    {
+        _bed.Configure(s => s with { UpstreamBehavior = true });
+        var plan = CinderBackupWorkflows.Backup(_bed.Context, _volume.Id);
+        var full = _bed.Run(plan);
+        string fullBase = $"{BackupPool}/volume-{_volume.Id}.backup.{full.Id}";
+        Assert.Equal(new[]
+        {
+            $"rbd -p cinder_backup create --size 1024M volume-{_volume.Id}.backup.{full.Id}",
+            $"rbd -p openstack snap create volume-{_volume.Id}@{full.SnapshotName}",
+            $"rbd export-diff --pool openstack {_volume.RbdImage}@{full.SnapshotName} - | rbd import-diff --pool cinder_backup - {fullBase}",
+        }, plan.Commands);
+        Assert.Equal((fullBase, "Diff"), (full.BaseImage, full.Method));
+        string fullData = _bed.Content(_volume.RbdImage);
+
+        Change();
+        plan = CinderBackupWorkflows.Backup(_bed.Context, _volume.Id, incremental: true);
+        var incremental = _bed.Run(plan);
+        Assert.Equal(new[]
+        {
+            $"rbd -p openstack snap create volume-{_volume.Id}@{incremental.SnapshotName}",
+            $"rbd export-diff --pool openstack --from-snap {full.SnapshotName} {_volume.RbdImage}@{incremental.SnapshotName} - | " +
+            $"rbd import-diff --pool cinder_backup - {fullBase}",
+        }, plan.Commands);
+        Assert.Equal((fullBase, full.Id), (incremental.BaseImage, incremental.ParentId));
+        Assert.Equal(new[] { full.SnapshotName, incremental.SnapshotName }, _bed.SnapNames(_volume.RbdImage));
+        Assert.Equal(fullData, BackupContent(full));
+        Assert.Equal(_bed.Content(_volume.RbdImage), BackupContent(incremental));
+
+        var restore = _bed.Run(CinderRestoreWorkflow.Restore(_bed.Context, incremental.Id));
+        Assert.Equal("Diff", restore.Method);
+        Assert.Equal(Blocks(BackupContent(incremental)), Blocks(_bed.Content(_bed.Database.Find<CinderVolume>(restore.VolumeId)!.RbdImage)));
+
+        var second = _bed.Backup(_volume);
+        Assert.Equal($"{BackupPool}/volume-{_volume.Id}.backup.{second.Id}", second.BaseImage);
+        Assert.False(_bed.Exists(BaseSpec, _bed.BackupCluster));
+    }
+
+    [Fact]
+    public void Upstream_an_incremental_backup_without_its_parents_snapshot_fails_and_leaves_nothing()
+    {
+        _bed.Configure(s => s with { UpstreamBehavior = true });
+        var full = _bed.Backup(_volume);
+        using (var image = _bed.BackupCluster.OpenImage(BackupPool, $"volume-{_volume.Id}.backup.{full.Id}"))
+            image.RemoveSnapshot(full.SnapshotName);
+        string before = _bed.State();
+
+        var failed = Assert.Throws<RbdException>(() => CinderBackupWorkflows.Backup(_bed.Context, _volume.Id, incremental: true));
+        Assert.Equal("BackupRBDOperationFailed", failed.ErrorId);
+        Assert.Contains(full.Id, failed.Message);
+        Assert.Equal(before, _bed.State());
+    }
+
+    [Fact]
     public void First_backup_creates_the_base_and_pipes_export_diff_into_import_diff()
     {
         var plan = CinderBackupWorkflows.Backup(_bed.Context, _volume.Id);

@@ -48,6 +48,8 @@ public static class CinderBackupWorkflows
             IsIncremental = incremental, SizeGB = volume.SizeGB, BackupCluster = backupCluster.Location, CreatedAt = context.Clock(),
         };
         var plan = new WorkflowPlan<CinderBackup>($"back up volume '{volume.Name}' ({volume.Id})");
+        if (context.Settings.UpstreamBehavior)
+            return AddUpstreamBackup(plan, context, backup, previous, pool, image, backupCluster, backupPool);
         var sourceSnaps = Snapshots(context.Cluster, pool, image).Where(s => IsBackupSnapshot(s.Name))
             .OrderBy(s => BackupTimestamp(s.Name)).Select(s => s.Name).ToList();
         string? fromSnap = sourceSnaps.LastOrDefault();
@@ -72,14 +74,9 @@ public static class CinderBackupWorkflows
             return AddFullBackup(plan, context, backup, pool, image, backupCluster, backupPool, why);
         }
 
-        string newSnap = context.BackupSnapshotName(backup.Id);
+        string newSnap = AddSourceSnapshot(plan, context, backup, pool, image);
         string method = "Diff";
-        plan.Add(Rbd("-p", pool, "snap", "create", $"{image}@{newSnap}"),
-            () => WithImage(context.Cluster, pool, image, i => i.CreateSnapshot(newSnap)),
-            Rbd("-p", pool, "snap", "rm", $"{image}@{newSnap}"),
-            () => WithImage(context.Cluster, pool, image, i => i.RemoveSnapshot(newSnap)));
-        string export = Rbd("export-diff", "--pool", pool, fromSnap is null ? "" : "--from-snap", fromSnap ?? "", $"{pool}/{image}@{newSnap}", "-");
-        plan.AddLong($"{export} | {Rbd("import-diff", "--pool", backupPool, "-", $"{backupPool}/{baseName}")}", progress =>
+        plan.AddLong(TransferCommand(pool, image, newSnap, fromSnap, backupPool, baseName), progress =>
         {
             try
             {
@@ -103,6 +100,60 @@ public static class CinderBackupWorkflows
             ? backup with { BaseImage = $"{backupPool}/{baseName}", SnapshotName = newSnap }
             : backup with { BaseImage = $"{backupPool}/{FullName(volume.Id, backup.Id)}", Method = "Full" }));
     }
+
+    /// <summary>
+    /// Today's Cinder (UpstreamBehavior): a full backup gets a base image of its own, volume-&lt;volume&gt;.backup.&lt;backup&gt;,
+    /// filled by a diff since the volume's creation; an incremental one goes onto its parent's base, from the parent's
+    /// snapshot there. The source keeps every backup snapshot, and a failed transfer fails the backup (no full copy).
+    /// </summary>
+    private static WorkflowPlan<CinderBackup> AddUpstreamBackup(WorkflowPlan<CinderBackup> plan, OpenStackContext context, CinderBackup backup,
+        CinderBackup? parent, string pool, string image, IRbdCluster backupCluster, string backupPool)
+    {
+        string baseName;
+        string? fromSnap = null;
+        if (!backup.IsIncremental)
+        {
+            baseName = FullName(backup.VolumeId, backup.Id);
+            ulong size = Stat(context.Cluster, pool, image).Size;
+            plan.Add(Rbd("-p", backupPool, "create", "--size", Size(size), baseName),
+                () => backupCluster.CreateImage(backupPool, baseName, size, ImageOptions.Default),
+                Rbd("-p", backupPool, "rm", baseName), () => backupCluster.RemoveImage(backupPool, baseName));
+        }
+        else
+        {
+            var parentBase = ImageSpec.Parse(parent!.BaseImage, SpecKind.Image);
+            (backupPool, baseName) = (parentBase.Pool, parentBase.Image!);
+            fromSnap = context.ImageExists(backupCluster, backupPool, baseName)
+                ? Snapshots(backupCluster, backupPool, baseName).Select(s => s.Name)
+                    .FirstOrDefault(s => s.StartsWith($"backup.{parent.Id}.snap.", StringComparison.Ordinal))
+                : null;
+            if (fromSnap is null)
+                throw new RbdException(RbdErrno.ENOENT, backup.VolumeId,
+                    $"Can't find snapshot from parent {parent.Id} and base name image {backupPool}/{baseName}: the incremental backup " +
+                    "has nothing to start from. Make a full backup (without -Incremental).")
+                { ErrorId = "BackupRBDOperationFailed" };
+        }
+        string newSnap = AddSourceSnapshot(plan, context, backup, pool, image);
+        plan.AddLong(TransferCommand(pool, image, newSnap, fromSnap, backupPool, baseName),
+            progress => DiffTransfer.Run(context.Cluster, pool, image, newSnap, fromSnap, backupCluster, backupPool, baseName, progress));
+        return plan.Finish(() => context.Save(backup with { BaseImage = $"{backupPool}/{baseName}", SnapshotName = newSnap }));
+    }
+
+    /// <summary>snap create of the source's backup.&lt;backup&gt;.snap.&lt;time&gt; (undone if a later step fails); returns its name.</summary>
+    private static string AddSourceSnapshot(WorkflowPlan<CinderBackup> plan, OpenStackContext context, CinderBackup backup, string pool, string image)
+    {
+        string snap = context.BackupSnapshotName(backup.Id);
+        plan.Add(Rbd("-p", pool, "snap", "create", $"{image}@{snap}"),
+            () => WithImage(context.Cluster, pool, image, i => i.CreateSnapshot(snap)),
+            Rbd("-p", pool, "snap", "rm", $"{image}@{snap}"),
+            () => WithImage(context.Cluster, pool, image, i => i.RemoveSnapshot(snap)));
+        return snap;
+    }
+
+    /// <summary>_rbd_diff_transfer's pipe: rbd export-diff [--from-snap f] pool/image@snap - | rbd import-diff - backup_pool/base.</summary>
+    private static string TransferCommand(string pool, string image, string snap, string? fromSnap, string backupPool, string baseName) =>
+        Rbd("export-diff", "--pool", pool, fromSnap is null ? "" : "--from-snap", fromSnap ?? "", $"{pool}/{image}@{snap}", "-") +
+        " | " + Rbd("import-diff", "--pool", backupPool, "-", $"{backupPool}/{baseName}");
 
     private static WorkflowPlan<CinderBackup> AddFullBackup(WorkflowPlan<CinderBackup> plan, OpenStackContext context, CinderBackup backup,
         string pool, string image, IRbdCluster backupCluster, string backupPool, string why)

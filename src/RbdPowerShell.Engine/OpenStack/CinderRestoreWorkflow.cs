@@ -70,8 +70,10 @@ public static class CinderRestoreWorkflow
     private static string? WhyNotDiff(OpenStackContext context, CinderBackup backup, IRbdCluster backupCluster, ImageSpec source,
                                       CinderVolume target, bool isNew, string pool, string image)
     {
-        if (backup.Method != "Diff" || !context.ImageExists(backupCluster, source.Pool, source.Image!))
-            return $"the base image {source.Pool}/{CinderBackupWorkflows.BaseName(backup.VolumeId)} does not exist";
+        if (backup.Method != "Diff")
+            return $"backup {backup.Id} is a full copy ({source}), not a snapshot of a base image";
+        if (!context.ImageExists(backupCluster, source.Pool, source.Image!))
+            return $"the base image {source} does not exist";
         if (!Snapshots(backupCluster, source.Pool, source.Image!).Any(s => s.Name == backup.SnapshotName))
             return $"the restore point {source}@{backup.SnapshotName} does not exist";
         if (target.Id == backup.VolumeId)

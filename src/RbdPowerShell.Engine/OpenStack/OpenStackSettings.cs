@@ -39,8 +39,9 @@ public sealed record OpenStackSettings
     /// Today's upstream behaviour where no option names it: Nova refuses a flavor smaller than the image
     /// (FlavorDiskSmallerThanImage) and only grows the disk; Nova's delete removes only the nova-resize
     /// snapshot and leaves a busy disk with a warning; Cinder counts clone depth only through *.clone_snap
-    /// parents. False (the seed's behaviour): Nova resizes the disk to the flavor's root size, removes every
-    /// snapshot of the server's disks, and Cinder counts every parent.
+    /// parents; a full Cinder backup gets a base image of its own (volume-&lt;volume&gt;.backup.&lt;backup&gt;) and a failed
+    /// diff transfer fails it. False (the seed's behaviour): Nova resizes the disk to the flavor's root size, removes
+    /// every snapshot of the server's disks, Cinder counts every parent and keeps one backup base per volume.
     /// </summary>
     public bool UpstreamBehavior { get; init; }
 
