@@ -18,7 +18,7 @@ public static class CinderSnapshotWorkflows
         string snap = SnapshotName(snapshot.Id);
         snapshot = snapshot with { RbdSnapshot = (image with { Snapshot = snap }).ToString() };
         var plan = new WorkflowPlan<CinderSnapshot>($"snapshot volume '{volume.Name}' as '{name}'");
-        GlanceWorkflows.AddSnapAndProtect(plan, context, image.Pool, image.Image!, snap);
+        RbdSteps.SnapAndProtect(plan, context, image.Pool, image.Image!, snap);
         return plan.Finish(() => context.Save(snapshot));
     }
 
@@ -35,7 +35,7 @@ public static class CinderSnapshotWorkflows
             if (children.Count > 0)
                 throw context.Busy("SnapshotIsBusy", snapshot.Id, $"Snapshot '{snapshot.Name}' ({snapshot.Id})", children, spec.ToString(),
                     "Delete or flatten them first (rbd_flatten_volume_from_snapshot = true makes new volumes independent).");
-            CinderVolumeWorkflows.AddUnprotectAndRemove(plan, context, spec, info.Protected);
+            RbdSteps.UnprotectAndRemove(plan, context, spec, info.Protected);
         }
         return plan.Finish(() =>
         {

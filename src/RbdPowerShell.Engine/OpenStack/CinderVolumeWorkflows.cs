@@ -38,9 +38,9 @@ public static class CinderVolumeWorkflows
         int size = AtLeast(sizeGB ?? snapshot.SizeGB, snapshot.SizeGB, $"snapshot '{snapshot.Name}' ({snapshot.Id})", volume.Name);
         var source = ImageSpec.Parse(snapshot.RbdSnapshot, SpecKind.Snapshot);
         var plan = new WorkflowPlan<CinderVolume>($"create volume '{volume.Name}' from snapshot '{snapshot.Name}'");
-        AddClone(plan, context, source, pool, image);
-        if (context.Settings.RbdFlattenVolumeFromSnapshot) AddFlatten(plan, context, pool, image);
-        AddGrow(plan, context, pool, image, size, snapshot.SizeGB);
+        RbdSteps.Clone(plan, context, source, pool, image);
+        if (context.Settings.RbdFlattenVolumeFromSnapshot) RbdSteps.Flatten(plan, context, pool, image);
+        RbdSteps.Resize(plan, context, pool, image, GiB(size), GiB(snapshot.SizeGB));
         return plan.Finish(() => context.Save(volume with { SizeGB = size, SnapshotId = snapshot.Id }));
     }
 
@@ -63,19 +63,19 @@ public static class CinderVolumeWorkflows
             string cloneSnap = image + CloneSnapSuffix;
             var snapSpec = source with { Snapshot = cloneSnap };
             plan.Add("# Otherwise do COW clone. Create new snapshot of source volume", () => { });
-            GlanceWorkflows.AddSnapAndProtect(plan, context, source.Pool, source.Image!, cloneSnap);
+            RbdSteps.SnapAndProtect(plan, context, source.Pool, source.Image!, cloneSnap);
             plan.Add("# Now clone source volume snapshot", () => { });
-            AddClone(plan, context, snapSpec, pool, image);
+            RbdSteps.Clone(plan, context, snapSpec, pool, image);
             int depth = CloneDepth(context, source.Pool, source.Image!) + 1;
             if (depth >= settings.RbdMaxCloneDepth)
             {
                 plan.Add($"# clone depth {depth} reached rbd_max_clone_depth {settings.RbdMaxCloneDepth}: flatten the new volume", () => { });
-                AddFlatten(plan, context, pool, image);
+                RbdSteps.Flatten(plan, context, pool, image);
                 plan.Add("# remove temporary snap", () => { });
-                AddUnprotectAndRemove(plan, context, snapSpec);
+                RbdSteps.UnprotectAndRemove(plan, context, snapSpec);
             }
         }
-        AddGrow(plan, context, pool, image, size, sourceVolume.SizeGB);
+        RbdSteps.Resize(plan, context, pool, image, GiB(size), GiB(sourceVolume.SizeGB));
         return plan.Finish(() => context.Save(volume with { SizeGB = size, SourceVolumeId = sourceVolume.Id }));
     }
 
@@ -86,22 +86,12 @@ public static class CinderVolumeWorkflows
         int size = AtLeast(sizeGB ?? imageGB, imageGB, $"Glance image '{glanceImage.Name}' ({glanceImage.Id})", volume.Name);
         var plan = new WorkflowPlan<CinderVolume>($"create volume '{volume.Name}' from Glance image '{glanceImage.Name}'");
         string? notCloneable = GlanceLocation.WhyNotCloneable(context, glanceImage, out var location);
-        if (notCloneable is null)
-        {
-            AddClone(plan, context, new ImageSpec(location!.Pool, location.Image, location.Snapshot), pool, image);
-        }
-        else
-        {
-            var (dataPool, dataImage, dataSnap) = GlanceLocation.DataOf(context, glanceImage, location);
-            plan.Add($"# not cloneable ({notCloneable}): download Glance image {glanceImage.Id} and write all of it", () => { });
-            plan.AddLong(Rbd("import", "--image-format", "2", "-", $"{pool}/{image}"),
-                progress => ImageCopy.Run(context.Cluster, dataPool, dataImage, dataSnap, context.Cluster, pool, image, progress, ImageOptions.Default),
-                Rbd("rm", $"{pool}/{image}"), () => context.Cluster.RemoveImage(pool, image));
-        }
         ulong current = glanceImage.Size;
-        if (GiB(size) > current)
-            plan.AddLong(Rbd("resize", "--size", Size(GiB(size)), $"{pool}/{image}"),
-                progress => WithImage(context.Cluster, pool, image, i => i.Resize(GiB(size), progress)));
+        if (notCloneable is null)
+            RbdSteps.Clone(plan, context, new ImageSpec(location!.Pool, location.Image, location.Snapshot), pool, image);
+        else
+            current = RbdSteps.Download(plan, context, glanceImage, location, notCloneable, pool, image);
+        if (GiB(size) > current) RbdSteps.Resize(plan, context, pool, image, GiB(size), current);
         return plan.Finish(() => context.Save(volume with { SizeGB = size, ImageId = glanceImage.Id }));
     }
 
@@ -140,7 +130,7 @@ public static class CinderVolumeWorkflows
                 { ErrorId = "VolumeIsBusy" };
             }
             foreach (var snap in snaps.Where(s => CinderBackupWorkflows.IsBackupSnapshot(s.Name)))
-                AddUnprotectAndRemove(plan, context, spec with { Snapshot = snap.Name }, snap.Protected);
+                RbdSteps.UnprotectAndRemove(plan, context, spec with { Snapshot = snap.Name }, snap.Protected);
             if (snaps.FirstOrDefault(s => IsCloneSnap(s.Name)) is { } cloneSnap)
             {
                 keptAs = $"{pool}/{image}.deleted";
@@ -190,7 +180,7 @@ public static class CinderVolumeWorkflows
             var grandparent = CloneParent(context, pool, image, snap);
             bool hasOtherSnaps = Snapshots(context.Cluster, pool, image).Any(s => s.Name != snap);
             plan.Add($"# {image} was the source of this clone: remove its {snap}", () => { });
-            AddUnprotectAndRemove(plan, context, current);
+            RbdSteps.UnprotectAndRemove(plan, context, current);
             if (hasOtherSnaps || !image.EndsWith(".deleted", StringComparison.Ordinal)) return;
             plan.Add(Rbd("-p", pool, "rm", image) + "   # deleted in Cinder, and nothing depends on it any more",
                 () => context.Cluster.RemoveImage(pool, image));
@@ -211,34 +201,6 @@ public static class CinderVolumeWorkflows
             depth++;
         }
         return depth;
-    }
-
-    internal static void AddClone<T>(WorkflowPlan<T> plan, OpenStackContext context, ImageSpec source, string pool, string image) =>
-        plan.Add(Rbd("clone", source.ToString(), $"{pool}/{image}"),
-            () => context.Cluster.Clone(source.Pool, source.Image!, source.Snapshot!, pool, image, ImageOptions.Default),
-            Rbd("rm", $"{pool}/{image}"), () => context.Cluster.RemoveImage(pool, image));
-
-    private static void AddFlatten<T>(WorkflowPlan<T> plan, OpenStackContext context, string pool, string image) =>
-        plan.AddLong(Rbd("flatten", $"{pool}/{image}"),
-            progress => WithImage(context.Cluster, pool, image, i => i.Flatten(progress)));
-
-    internal static void AddGrow<T>(WorkflowPlan<T> plan, OpenStackContext context, string pool, string image, int sizeGB, int fromGB)
-    {
-        if (sizeGB > fromGB)
-            plan.AddLong(Rbd("resize", "--size", Size(GiB(sizeGB)), $"{pool}/{image}"),
-                progress => WithImage(context.Cluster, pool, image, i => i.Resize(GiB(sizeGB), progress)));
-    }
-
-    internal static void AddUnprotectAndRemove<T>(WorkflowPlan<T> plan, OpenStackContext context, ImageSpec snapshot, bool isProtected = true)
-    {
-        string pool = snapshot.Pool, image = snapshot.Image!, snap = snapshot.Snapshot!;
-        if (isProtected)
-            plan.Add(Rbd("snap", "unprotect", snapshot.ToString()),
-                () => WithImage(context.Cluster, pool, image, i => i.UnprotectSnapshot(snap)),
-                Rbd("snap", "protect", snapshot.ToString()),
-                () => WithImage(context.Cluster, pool, image, i => i.ProtectSnapshot(snap)));
-        plan.Add(Rbd("snap", "rm", snapshot.ToString()),
-            () => WithImage(context.Cluster, pool, image, i => i.RemoveSnapshot(snap)));
     }
 
     private static int AtLeast(int size, int minimum, string source, string name) =>

@@ -38,7 +38,7 @@ public static class GlanceWorkflows
         plan.AddLong($"# write {file} into {pool}/{id} in {Size(settings.RbdStoreChunkSize)} chunks, computing its MD5" +
                      (settings.RbdThinProvisioning ? " (all-zero chunks skipped: rbd_thin_provisioning)" : ""),
             progress => checksum = WriteChunks(context, file, pool, id, progress));
-        AddSnapAndProtect(plan, context, pool, id);
+        RbdSteps.SnapAndProtect(plan, context, pool, id, SnapshotName);
         return plan.Finish(() => context.Save(record with
         {
             Size = size, Checksum = checksum, Status = "active",
@@ -105,20 +105,6 @@ public static class GlanceWorkflows
             context.Database.Delete<GlanceImage>(image.Id);
             return image with { Status = "deleted" };
         });
-    }
-
-    /// <summary>snap create + snap protect of <c>pool/image@snap</c>, each undone if a later step fails.</summary>
-    internal static void AddSnapAndProtect<T>(WorkflowPlan<T> plan, OpenStackContext context, string pool, string image,
-                                              string snapshot = SnapshotName)
-    {
-        plan.Add(Rbd("-p", pool, "snap", "create", $"{image}@{snapshot}"),
-            () => WithImage(context.Cluster, pool, image, i => i.CreateSnapshot(snapshot)),
-            Rbd("-p", pool, "snap", "rm", $"{image}@{snapshot}"),
-            () => WithImage(context.Cluster, pool, image, i => i.RemoveSnapshot(snapshot)));
-        plan.Add(Rbd("-p", pool, "snap", "protect", $"{image}@{snapshot}"),
-            () => WithImage(context.Cluster, pool, image, i => i.ProtectSnapshot(snapshot)),
-            Rbd("-p", pool, "snap", "unprotect", $"{image}@{snapshot}"),
-            () => WithImage(context.Cluster, pool, image, i => i.UnprotectSnapshot(snapshot)));
     }
 
     private static string WriteChunks(OpenStackContext context, string file, string pool, string id, ProgressHandler? progress)

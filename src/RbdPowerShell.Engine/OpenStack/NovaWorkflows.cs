@@ -41,25 +41,10 @@ public static class NovaWorkflows
         string? notCloneable = GlanceLocation.WhyNotCloneable(context, image, out var location);
         ulong diskSize = image.Size;
         if (notCloneable is null)
-        {
-            plan.Add(Rbd("clone", $"{location!.Pool}/{location.Image}@{location.Snapshot}", $"{pool}/{disk}"),
-                () => context.Cluster.Clone(location.Pool, location.Image, location.Snapshot!, pool, disk, ImageOptions.Default),
-                Rbd("rm", $"{pool}/{disk}"), () => context.Cluster.RemoveImage(pool, disk));
-        }
+            RbdSteps.Clone(plan, context, new ImageSpec(location!.Pool, location.Image, location.Snapshot), pool, disk);
         else
-        {
-            var (dataPool, dataImage, dataSnap) = GlanceLocation.DataOf(context, image, location);
-            string source = dataSnap is null ? $"{dataPool}/{dataImage}" : $"{dataPool}/{dataImage}@{dataSnap}";
-            plan.Add($"# not cloneable ({notCloneable}): download Glance image {image.Id} ({Size(image.Size)}) and write all of it", () => { });
-            plan.AddLong(Rbd("import", "--image-format", "2", "-", $"{pool}/{disk}") + $"   # the data of {source}",
-                progress => ImageCopy.Run(context.Cluster, dataPool, dataImage, dataSnap, context.Cluster, pool, disk, progress, ImageOptions.Default),
-                Rbd("rm", $"{pool}/{disk}"), () => context.Cluster.RemoveImage(pool, disk));
-            diskSize = Stat(context.Cluster, dataPool, dataImage).Size;
-        }
-        bool grow = rootBytes > diskSize, shrink = rootBytes < diskSize && !settings.UpstreamBehavior;
-        if (grow || shrink)
-            plan.AddLong(Rbd("resize", "--size", Size(rootBytes), shrink ? "--allow-shrink" : "", $"{pool}/{disk}"),
-                progress => WithImage(context.Cluster, pool, disk, i => i.Resize(rootBytes, progress)));
+            diskSize = RbdSteps.Download(plan, context, image, location, notCloneable, pool, disk);
+        if (rootBytes > diskSize || !settings.UpstreamBehavior) RbdSteps.Resize(plan, context, pool, disk, rootBytes, diskSize);
         return plan.Finish(() => context.Save(server with { BootMethod = notCloneable is null ? "Clone" : "Download" }));
     }
 
@@ -81,10 +66,8 @@ public static class NovaWorkflows
         string id = image.Id;
         var plan = new WorkflowPlan<GlanceImage>($"snapshot server '{server.Name}' as Glance image '{imageName}'");
         plan.Add("# Snapshot the disk and clone it into Glance's storage pool", () => { });
-        GlanceWorkflows.AddSnapAndProtect(plan, context, novaPool, diskName, snap);
-        plan.Add(Rbd("clone", $"{novaPool}/{diskName}@{snap}", $"{glancePool}/{id}"),
-            () => context.Cluster.Clone(novaPool, diskName, snap, glancePool, id, ImageOptions.Default),
-            Rbd("rm", $"{glancePool}/{id}"), () => context.Cluster.RemoveImage(glancePool, id));
+        RbdSteps.SnapAndProtect(plan, context, novaPool, diskName, snap);
+        RbdSteps.Clone(plan, context, new ImageSpec(novaPool, diskName, snap), glancePool, id);
         plan.Add("# Flatten the image, which detaches it from the source snapshot", () => { });
         plan.AddLong(Rbd("-p", glancePool, "flatten", id),
             progress => WithImage(context.Cluster, glancePool, id, i => i.Flatten(progress)));
@@ -94,7 +77,7 @@ public static class NovaWorkflows
         plan.Add(Rbd("-p", novaPool, "snap", "rm", $"{diskName}@{snap}"),
             () => WithImage(context.Cluster, novaPool, diskName, i => i.RemoveSnapshot(snap)));
         plan.Add("# Makes a protected snapshot called 'snap' on uploaded images and hands it out", () => { });
-        GlanceWorkflows.AddSnapAndProtect(plan, context, glancePool, id);
+        RbdSteps.SnapAndProtect(plan, context, glancePool, id, GlanceWorkflows.SnapshotName);
         return plan.Finish(() => context.Save(image with
         {
             Size = Stat(context.Cluster, glancePool, id).Size, Status = "active",
