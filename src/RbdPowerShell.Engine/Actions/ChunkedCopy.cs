@@ -4,8 +4,8 @@ using System.Buffers;
 namespace RbdPowerShell.Engine;
 
 /// <summary>
-/// The slow path of Cinder's backup driver: every chunk of <paramref name="length"/> bytes is read from one image
-/// and written over the other (all-zero chunks discarded, so old data cannot survive), whatever has changed.
+/// The slow path of Cinder's backup driver: every chunk of the first length bytes is read from one image
+/// and written over the other (all-zero blocks discarded, so old data cannot survive), whatever has changed.
 /// </summary>
 public static class ChunkedCopy
 {
@@ -22,8 +22,7 @@ public static class ChunkedCopy
                 int n = from.Read(offset, data);
                 data = data[..n];
                 if (n == 0) break;
-                if (data.ContainsAnyExcept((byte)0)) to.Write(offset, data);
-                else to.Discard(offset, (ulong)n);
+                RawImport.WriteOrDiscard(to, offset, data);
                 offset += (ulong)n;
                 progress?.Invoke(offset, length);
             }

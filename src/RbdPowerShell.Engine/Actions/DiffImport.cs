@@ -111,15 +111,7 @@ public static class DiffImport
             int n = (int)Math.Min(length - done, (ulong)buffer.Length);
             var data = buffer[..n];
             reader.ReadData(data);
-            ulong at = offset + done;
-            int zeroFrom = 0;
-            foreach (var (start, runLength) in RawImport.NonZeroRuns(data, at))
-            {
-                if (start > zeroFrom) target.Discard(at + (ulong)zeroFrom, (ulong)(start - zeroFrom));
-                target.Write(at + (ulong)start, data.Slice(start, runLength));
-                zeroFrom = start + runLength;
-            }
-            if (zeroFrom < n) target.Discard(at + (ulong)zeroFrom, (ulong)(n - zeroFrom));
+            RawImport.WriteOrDiscard(target, offset + done, data);
             done += (ulong)n;
         }
     }

@@ -61,6 +61,23 @@ public static class RawImport
             target.Write(offset + (ulong)start, data.Slice(start, length));
     }
 
+    /// <summary>
+    /// Writes the runs of <paramref name="data"/> that are not all-zero blocks and discards the rest, so the range
+    /// reads as <paramref name="data"/> whatever it held before (import-diff's 'w', a full restore over old data).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void WriteOrDiscard(IRbdImage target, ulong offset, ReadOnlySpan<byte> data)
+    {
+        int zeroFrom = 0;
+        foreach (var (start, length) in NonZeroRuns(data, offset))
+        {
+            if (start > zeroFrom) target.Discard(offset + (ulong)zeroFrom, (ulong)(start - zeroFrom));
+            target.Write(offset + (ulong)start, data.Slice(start, length));
+            zeroFrom = start + length;
+        }
+        if (zeroFrom < data.Length) target.Discard(offset + (ulong)zeroFrom, (ulong)(data.Length - zeroFrom));
+    }
+
     /// <summary>Runs of blocks (aligned to the image offset) that hold any non-zero byte.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static List<(int Start, int Length)> NonZeroRuns(ReadOnlySpan<byte> data, ulong offset)
