@@ -60,29 +60,30 @@ public sealed class WorkflowPlan<T>
         foreach (var step in _steps)
         {
             observer?.Running(step.Command);
-            try
-            {
-                step.Run(step.Command.StartsWith('#') ? null : observer?.Progress(step.Command));
-            }
-            catch (Exception ex) when (ex is RbdException or IOException)
-            {
-                throw Failed(step, ex, Undo(done, observer));
-            }
-            catch
-            {
-                // Stopped (Ctrl+C) or an unexpected error: undo what was created, quietly, and let it go on.
-                Undo(done, null);
-                throw;
-            }
+            Attempt(step.Command, done, observer, () => step.Run(step.Command.StartsWith('#') ? null : observer?.Progress(step.Command)));
             done.Push(step);
         }
+        T result = default!;
+        Attempt("recording the result", done, observer, () => { if (_finish is not null) result = _finish(); });
+        return result;
+    }
+
+    /// <summary>Runs one step; if it fails, what the earlier steps created is undone before the error goes on.</summary>
+    private void Attempt(string command, Stack<Step> done, IPlanObserver? observer, Action action)
+    {
         try
         {
-            return _finish is null ? default! : _finish();
+            action();
         }
         catch (Exception ex) when (ex is RbdException or IOException)
         {
-            throw Failed(_steps[^1], ex, Undo(done, observer));
+            throw Failed(command, ex, Undo(done, observer));
+        }
+        catch
+        {
+            // Stopped (Ctrl+C) or an unexpected error: undo what was created, quietly, and let it go on.
+            Undo(done, null);
+            throw;
         }
     }
 
@@ -105,12 +106,12 @@ public sealed class WorkflowPlan<T>
         return cleaned;
     }
 
-    private RbdException Failed(Step step, Exception ex, List<string> cleaned)
+    private RbdException Failed(string command, Exception ex, List<string> cleaned)
     {
         var inner = ex as RbdException;
         string cleanup = cleaned.Count == 0 ? "Nothing had to be cleaned up." : $"Cleaned up: {string.Join("; ", cleaned)}.";
         return new RbdException(inner?.Errno ?? RbdErrno.EIO, inner?.Target ?? "",
-            $"Could not {Description}: '{step.Command}' failed: {ex.Message} {cleanup}", ex)
+            $"Could not {Description}: '{command}' failed: {ex.Message} {cleanup}", ex)
         { ErrorId = inner?.ErrorId is { Length: > 0 } id ? id : "WorkflowStepFailed" };
     }
 }

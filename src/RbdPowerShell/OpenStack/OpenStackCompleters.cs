@@ -9,13 +9,8 @@ public abstract class OpenStackRecordCompleter<T> : RbdCompleter where T : class
 {
     protected override IEnumerable<string> Complete(IRbdCluster cluster, string word, IDictionary bound)
     {
-        var records = OpenStackDatabase.Open(cluster.Location);
-        try
-        {
-            var list = records.List<T>();
-            return Matching(list.Select(r => r.Id).Concat(list.Select(r => r.Name).Where(n => n.Length > 0)).Distinct(), word);
-        }
-        finally { records.Dispose(); }
+        var list = OpenStackSession.Database(cluster).List<T>();
+        return Matching(list.Select(r => r.Id).Concat(list.Select(r => r.Name).Where(n => n.Length > 0)).Distinct(), word);
     }
 }
 

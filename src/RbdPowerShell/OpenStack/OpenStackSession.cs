@@ -1,3 +1,4 @@
+using RbdPowerShell.Engine;
 using RbdPowerShell.Engine.OpenStack;
 
 namespace RbdPowerShell;
@@ -8,7 +9,9 @@ internal static class OpenStackSession
     private static readonly object Gate = new();
     private static readonly Dictionary<string, OpenStackDatabase> Databases = new(StringComparer.Ordinal);
 
-    public static OpenStackDatabase Database(RbdCluster cluster)
+    public static OpenStackDatabase Database(RbdCluster cluster) => Database(cluster.Connection);
+
+    public static OpenStackDatabase Database(IRbdCluster cluster)
     {
         lock (Gate)
         {

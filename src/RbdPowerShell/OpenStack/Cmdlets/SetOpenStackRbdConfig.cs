@@ -90,21 +90,9 @@ public sealed class SetOpenStackRbdConfigCommand : OpenStackCmdlet
     {
         var database = OpenStackSession.Database(TargetCluster);
         var current = database.Settings;
-        var updated = Apply(current).Validated();
-        var changes = OpenStackConfigOptions.Changes(current, updated).ToList();
-        if (changes.Count == 0)
-        {
-            WriteRecord(current);
-            return;
-        }
-        var plan = new WorkflowPlan<OpenStackSettings>("change the OpenStack rbd settings");
-        foreach (var change in changes) plan.Add(change, () => { });
-        plan.Finish(() =>
-        {
-            database.Settings = updated;
-            return updated;
-        });
-        RunAndWrite(_ => plan);
+        var plan = OpenStackSettingsChange.Plan(database, Apply(current));
+        if (plan.Commands.Count == 0) WriteRecord(current);
+        else RunAndWrite(_ => plan);
     }
 
     private OpenStackSettings Apply(OpenStackSettings settings)

@@ -1,14 +1,12 @@
 using System.Globalization;
-using RbdPowerShell.Engine;
-using RbdPowerShell.Engine.OpenStack;
 
-namespace RbdPowerShell;
+namespace RbdPowerShell.Engine.OpenStack;
 
 /// <summary>
-/// Each OpenStack setting as the option it is in glance-api.conf, nova.conf or cinder.conf, for the lines
-/// Set-OpenStackRbdConfig shows under -WhatIf and -Verbose ("set cinder.conf rbd_max_clone_depth = 2").
+/// A change of the OpenStack settings as a plan: one step per option whose value changes, written as the option is
+/// in glance-api.conf, nova.conf or cinder.conf ("set cinder.conf rbd_max_clone_depth = 2"); running it saves them.
 /// </summary>
-internal static class OpenStackConfigOptions
+public static class OpenStackSettingsChange
 {
     private sealed record Option(string File, string Name, Func<OpenStackSettings, string> Value);
 
@@ -30,9 +28,20 @@ internal static class OpenStackConfigOptions
         new("RbdPowerShell", "UpstreamBehavior", s => Bool(s.UpstreamBehavior)),
     };
 
-    /// <summary>The options whose value differs between the two settings, as "set file option = value".</summary>
-    public static IEnumerable<string> Changes(OpenStackSettings from, OpenStackSettings to) =>
-        All.Where(o => o.Value(from) != o.Value(to)).Select(o => $"set {o.File} {o.Name} = {o.Value(to)}");
+    /// <summary>The change from the database's settings to <paramref name="updated"/> (no steps when nothing changes).</summary>
+    public static WorkflowPlan<OpenStackSettings> Plan(OpenStackDatabase database, OpenStackSettings updated)
+    {
+        var current = database.Settings;
+        updated = updated.Validated();
+        var plan = new WorkflowPlan<OpenStackSettings>("change the OpenStack rbd settings");
+        foreach (var option in All.Where(o => o.Value(current) != o.Value(updated)))
+            plan.Add($"set {option.File} {option.Name} = {option.Value(updated)}", () => { });
+        return plan.Finish(() =>
+        {
+            database.Settings = updated;
+            return updated;
+        });
+    }
 
     private static string Bool(bool value) => value ? "true" : "false";
 
