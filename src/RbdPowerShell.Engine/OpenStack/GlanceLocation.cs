@@ -11,6 +11,10 @@ public sealed record GlanceLocation(string? Fsid, string Pool, string Image, str
 
     public static string For(Guid fsid, string pool, string image, string snapshot) => $"rbd://{fsid}/{pool}/{image}/{snapshot}";
 
+    /// <summary>Whether the location names an image of <paramref name="cluster"/> (the legacy form always does).</summary>
+    public bool IsOn(IRbdCluster cluster) =>
+        Fsid is null || string.Equals(Fsid, cluster.Fsid.ToString(), StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Parses a location as Glance's rbd store does; refuses anything else with InvalidLocation.</summary>
     public static GlanceLocation Parse(string url, string glancePool)
     {
@@ -49,7 +53,7 @@ public sealed record GlanceLocation(string? Fsid, string Pool, string Image, str
         try { location = Parse(image.Location, context.Settings.GlancePool); }
         catch (RbdException ex) { return ex.Message.TrimEnd('.'); }
         if (location.Fsid is null) return $"the location {image.Location} is not of the form rbd://fsid/pool/image/snap";
-        if (!string.Equals(location.Fsid, context.Cluster.Fsid.ToString(), StringComparison.OrdinalIgnoreCase))
+        if (!location.IsOn(context.Cluster))
             return $"the location is on another cluster (fsid {location.Fsid}, this one is {context.Cluster.Fsid})";
         if (image.DiskFormat != "raw") return $"the disk format is {image.DiskFormat}, not raw";
         var parsed = location;
@@ -62,8 +66,7 @@ public sealed record GlanceLocation(string? Fsid, string Pool, string Image, str
     /// <summary>Where a Glance image's data is on this cluster, for a download: its location, or the image named by its id.</summary>
     public static (string Pool, string Image, string? Snapshot) DataOf(OpenStackContext context, GlanceImage image, GlanceLocation? location)
     {
-        if (location is not null && (location.Fsid is null ||
-            string.Equals(location.Fsid, context.Cluster.Fsid.ToString(), StringComparison.OrdinalIgnoreCase)))
+        if (location is not null && location.IsOn(context.Cluster))
             return (location.Pool, location.Image, location.Snapshot);
         if (context.ImageExists(context.Cluster, context.Settings.GlancePool, image.Id))
             return (context.Settings.GlancePool, image.Id, null);

@@ -55,7 +55,7 @@ public static class GlanceWorkflows
             throw new RbdException(RbdErrno.EEXIST, image.Id,
                 $"Glance image '{image.Name}' ({image.Id}) already has the location {image.Location}.") { ErrorId = "LocationExists" };
         ulong size = image.Size;
-        bool local = location.Fsid is null || string.Equals(location.Fsid, context.Cluster.Fsid.ToString(), StringComparison.OrdinalIgnoreCase);
+        bool local = location.IsOn(context.Cluster);
         if (local)
         {
             if (!context.ImageExists(context.Cluster, location.Pool, location.Image) ||
@@ -78,8 +78,7 @@ public static class GlanceWorkflows
         var plan = new WorkflowPlan<GlanceImage>($"delete Glance image '{image.Name}' ({image.Id})");
         plan.Add($"# glance image-delete {image.Id}", () => { });
         GlanceLocation? location = image.Location is null ? null : GlanceLocation.Parse(image.Location, context.Settings.GlancePool);
-        bool local = location is not null && (location.Fsid is null ||
-                     string.Equals(location.Fsid, context.Cluster.Fsid.ToString(), StringComparison.OrdinalIgnoreCase));
+        bool local = location is not null && location.IsOn(context.Cluster);
         if (local && context.ImageExists(context.Cluster, location!.Pool, location.Image))
         {
             string pool = location.Pool, id = location.Image;

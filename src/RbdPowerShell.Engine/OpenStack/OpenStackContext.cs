@@ -77,8 +77,19 @@ public sealed class OpenStackContext
     /// <summary>Whole GiB, rounded up (Cinder and Nova sizes).</summary>
     internal static int ToGB(ulong bytes) => (int)((bytes + (1UL << 30) - 1) >> 30);
 
-    internal bool ImageExists(IRbdCluster cluster, string pool, string image) =>
-        cluster.ListPools().Contains(pool) && cluster.ListImages(pool).Contains(image);
+    /// <summary>Whether pool/image exists: one open, not a listing of every pool and image.</summary>
+    internal bool ImageExists(IRbdCluster cluster, string pool, string image)
+    {
+        try
+        {
+            using var handle = cluster.OpenImage(pool, image);
+            return true;
+        }
+        catch (RbdException ex) when (ex.Errno == RbdErrno.ENOENT)
+        {
+            return false;
+        }
+    }
 
     internal static ImageInfo Stat(IRbdCluster cluster, string pool, string image)
     {
