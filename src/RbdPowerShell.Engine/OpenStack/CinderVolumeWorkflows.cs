@@ -85,12 +85,7 @@ public static class CinderVolumeWorkflows
         int imageGB = Math.Max(1, ToGB(glanceImage.Size));
         int size = AtLeast(sizeGB ?? imageGB, imageGB, $"Glance image '{glanceImage.Name}' ({glanceImage.Id})", volume.Name);
         var plan = new WorkflowPlan<CinderVolume>($"create volume '{volume.Name}' from Glance image '{glanceImage.Name}'");
-        string? notCloneable = GlanceLocation.WhyNotCloneable(context, glanceImage, out var location);
-        ulong current = glanceImage.Size;
-        if (notCloneable is null)
-            RbdSteps.Clone(plan, context, new ImageSpec(location!.Pool, location.Image, location.Snapshot), pool, image);
-        else
-            current = RbdSteps.Download(plan, context, glanceImage, location, notCloneable, pool, image);
+        var (current, _) = RbdSteps.FromGlanceImage(plan, context, glanceImage, pool, image);
         if (GiB(size) > current) RbdSteps.Resize(plan, context, pool, image, GiB(size), current);
         return plan.Finish(() => context.Save(volume with { SizeGB = size, ImageId = glanceImage.Id }));
     }

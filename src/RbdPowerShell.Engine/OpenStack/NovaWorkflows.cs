@@ -38,12 +38,7 @@ public static class NovaWorkflows
         string pool = settings.NovaPool, disk = DiskName(server.Id);
         server = server with { RootDisk = $"{pool}/{disk}" };
         var plan = new WorkflowPlan<NovaServer>($"boot server '{name}' from Glance image '{image.Name}'");
-        string? notCloneable = GlanceLocation.WhyNotCloneable(context, image, out var location);
-        ulong diskSize = image.Size;
-        if (notCloneable is null)
-            RbdSteps.Clone(plan, context, new ImageSpec(location!.Pool, location.Image, location.Snapshot), pool, disk);
-        else
-            diskSize = RbdSteps.Download(plan, context, image, location, notCloneable, pool, disk);
+        var (diskSize, notCloneable) = RbdSteps.FromGlanceImage(plan, context, image, pool, disk);
         if (rootBytes > diskSize || !settings.UpstreamBehavior) RbdSteps.Resize(plan, context, pool, disk, rootBytes, diskSize);
         return plan.Finish(() => context.Save(server with { BootMethod = notCloneable is null ? "Clone" : "Download" }));
     }

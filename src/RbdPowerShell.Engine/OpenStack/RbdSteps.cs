@@ -53,10 +53,23 @@ internal static class RbdSteps
     }
 
     /// <summary>
+    /// Nova's and Cinder's image to disk: rbd clone of the Glance image's snapshot when it is cloneable, otherwise a
+    /// download of all of it. Returns the new image's size and why it was not cloned (null when it was).
+    /// </summary>
+    public static (ulong Size, string? NotCloneable) FromGlanceImage<T>(WorkflowPlan<T> plan, OpenStackContext context,
+                                                                        GlanceImage glanceImage, string pool, string image)
+    {
+        string? notCloneable = GlanceLocation.WhyNotCloneable(context, glanceImage, out var location);
+        if (notCloneable is not null) return (Download(plan, context, glanceImage, location, notCloneable, pool, image), notCloneable);
+        Clone(plan, context, new ImageSpec(location!.Pool, location.Image, location.Snapshot), pool, image);
+        return (glanceImage.Size, null);
+    }
+
+    /// <summary>
     /// The slow path of Nova and Cinder for an image they cannot clone: the whole Glance image is downloaded and
     /// written into a new pool/image (rbd import's object size). Returns the size of the new image.
     /// </summary>
-    public static ulong Download<T>(WorkflowPlan<T> plan, OpenStackContext context, GlanceImage glanceImage, GlanceLocation? location,
+    private static ulong Download<T>(WorkflowPlan<T> plan, OpenStackContext context, GlanceImage glanceImage, GlanceLocation? location,
                                     string whyNotCloneable, string pool, string image)
     {
         var (dataPool, dataImage, dataSnap) = GlanceLocation.DataOf(context, glanceImage, location);
