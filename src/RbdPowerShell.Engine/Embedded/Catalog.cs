@@ -31,8 +31,7 @@ internal sealed class Catalog
         _index.Query("SELECT id, name, snap_seq FROM pools WHERE name=$n", r => new PoolRow(r.GetInt64(0), r.GetString(1), r.GetInt64(2)), ("$n", name)).FirstOrDefault();
 
     public PoolRow Pool(string name) =>
-        FindPool(name) ?? throw new RbdException(RbdErrno.ENOENT, name,
-            $"Pool '{name}' does not exist. Create it with New-RbdPool {name}.") { ErrorId = "PoolNotFound" };
+        FindPool(name) ?? throw Refusals.PoolNotFound(name);
 
     public ImageRow? FindImage(string pool, string name) =>
         _index.Query($"SELECT {ImageColumns} FROM images i JOIN pools p ON p.id=i.pool_id WHERE p.name=$p AND i.name=$n",
@@ -41,13 +40,12 @@ internal sealed class Catalog
     public ImageRow Image(string pool, string name)
     {
         Pool(pool);
-        return FindImage(pool, name) ?? throw new RbdException(RbdErrno.ENOENT, $"{pool}/{name}",
-            $"Image '{pool}/{name}' does not exist. List the pool's images with Get-RbdImage {pool}.") { ErrorId = "ImageNotFound" };
+        return FindImage(pool, name) ?? throw Refusals.ImageNotFound(pool, name);
     }
 
     public ImageRow ImageById(long id) =>
         _index.Query($"SELECT {ImageColumns} FROM images i JOIN pools p ON p.id=i.pool_id WHERE i.id=$id", MapImage, ("$id", id)).FirstOrDefault()
-        ?? throw new RbdException(RbdErrno.ENOENT, id.ToString(CultureInfo.InvariantCulture), "The image was removed while it was open.") { ErrorId = "ImageNotFound" };
+        ?? throw Refusals.ImageRemovedWhileOpen(id.ToString(CultureInfo.InvariantCulture));
 
     public IReadOnlyList<ImageRow> Images(long poolId) =>
         _index.Query($"SELECT {ImageColumns} FROM images i JOIN pools p ON p.id=i.pool_id WHERE i.pool_id=$p ORDER BY i.name", MapImage, ("$p", poolId)).ToList();
@@ -59,9 +57,7 @@ internal sealed class Catalog
         _index.Query($"SELECT {SnapColumns} FROM snaps WHERE image_id=$i AND name=$n", MapSnap, ("$i", imageId), ("$n", name)).FirstOrDefault();
 
     public SnapRow Snap(ImageRow image, string name) =>
-        FindSnap(image.Id, name) ?? throw new RbdException(RbdErrno.ENOENT, $"{image.Pool}/{image.Name}@{name}",
-            $"Snapshot '{image.Pool}/{image.Name}@{name}' does not exist. List its snapshots with Get-RbdSnapshot {image.Pool}/{image.Name}.")
-        { ErrorId = "SnapshotNotFound" };
+        FindSnap(image.Id, name) ?? throw Refusals.SnapshotNotFound($"{image.Pool}/{image.Name}", name);
 
     public SnapRow SnapById(long id) =>
         _index.Query($"SELECT {SnapColumns} FROM snaps WHERE id=$id", MapSnap, ("$id", id)).Single();

@@ -46,7 +46,7 @@ public sealed partial class EmbeddedCluster : IRbdCluster, IRbdStoreCheck
         Write(() =>
         {
             if (Catalog.FindPool(pool) is not null)
-                throw new RbdException(RbdErrno.EEXIST, pool, $"Pool '{pool}' already exists.") { ErrorId = "PoolExists" };
+                throw Refusals.PoolExists(pool);
             Catalog.AddPool(pool);
         });
     }
@@ -60,10 +60,7 @@ public sealed partial class EmbeddedCluster : IRbdCluster, IRbdStoreCheck
             {
                 var outside = Catalog.Children(snap.Id).Where(c => c.PoolId != row.Id).ToList();
                 if (outside.Count > 0)
-                    throw new RbdException(RbdErrno.EBUSY, pool,
-                        $"Pool '{pool}' cannot be removed: {string.Join(", ", outside.Select(c => $"{c.Pool}/{c.Name}"))} " +
-                        $"in other pools are clones of {image.Name}@{snap.Name}. Flatten or remove them first.")
-                    { ErrorId = "PoolInUse" };
+                    throw Refusals.PoolInUse(pool, outside.Select(c => $"{c.Pool}/{c.Name}"), $"{image.Name}@{snap.Name}");
             }
         foreach (var image in images) Versions.DeleteImage(image.Id);
         Index.Execute("DELETE FROM snaps WHERE image_id IN (SELECT id FROM images WHERE pool_id=$p)", ("$p", row.Id));
@@ -77,7 +74,7 @@ public sealed partial class EmbeddedCluster : IRbdCluster, IRbdStoreCheck
     public void CreateImage(string pool, string image, ulong size, ImageOptions options)
     {
         NameRules.Check(image, "image", $"{pool}/{image}");
-        int order = CheckOrder(options.Order ?? 22, $"{pool}/{image}");
+        int order = ImageRules.CheckOrder(options.Order ?? 22, $"{pool}/{image}");
         Write(() =>
         {
             var poolRow = Catalog.Pool(pool);
@@ -91,10 +88,7 @@ public sealed partial class EmbeddedCluster : IRbdCluster, IRbdStoreCheck
         var row = Catalog.Image(pool, image);
         var snaps = Catalog.Snaps(row.Id);
         if (snaps.Count > 0)
-            throw new RbdException(RbdErrno.ENOTEMPTY, $"{pool}/{image}",
-                $"Image '{pool}/{image}' has snapshots ({string.Join(", ", snaps.Select(s => s.Name))}) - these must be deleted " +
-                "with 'rbd snap purge' before the image can be removed. Unprotect and remove them with Remove-RbdSnapshot first.")
-            { ErrorId = "ImageHasSnapshots" };
+            throw Refusals.ImageHasSnapshots($"{pool}/{image}", snaps.Select(s => s.Name));
         Versions.DeleteImage(row.Id);
         Index.Execute("DELETE FROM images WHERE id=$i", ("$i", row.Id));
     });
@@ -120,14 +114,12 @@ public sealed partial class EmbeddedCluster : IRbdCluster, IRbdStoreCheck
             var snap = Catalog.Snap(parent, parentSnapshot);
             string spec = $"{parentPool}/{parentImage}@{parentSnapshot}";
             if ((parent.Features & RbdFeatures.Layering) == 0)
-                throw new RbdException(RbdErrno.EINVAL, spec, $"Image '{parentPool}/{parentImage}' does not have the layering feature, so it cannot be cloned.") { ErrorId = "LayeringDisabled" };
+                throw Refusals.LayeringDisabledForClone($"{parentPool}/{parentImage}", spec);
             if (!snap.Protected)
-                throw new RbdException(RbdErrno.EINVAL, spec,
-                    $"Snapshot '{spec}' is not protected; a snapshot must be protected before it can be cloned. Run Protect-RbdSnapshot {spec} first.")
-                { ErrorId = "SnapshotNotProtected" };
+                throw Refusals.CloneOfUnprotected(spec);
             var childPoolRow = Catalog.Pool(childPool);
             RequireFreeName(childPool, childImage);
-            int order = CheckOrder(options.Order ?? parent.Order, $"{childPool}/{childImage}");
+            int order = ImageRules.CheckOrder(options.Order ?? parent.Order, $"{childPool}/{childImage}");
             Catalog.AddImage(childPoolRow.Id, childImage, snap.Size, order, options.Features ?? parent.Features, snap.Id, snap.Size);
         });
     }
@@ -142,13 +134,8 @@ public sealed partial class EmbeddedCluster : IRbdCluster, IRbdStoreCheck
     private void RequireFreeName(string pool, string image)
     {
         if (Catalog.FindImage(pool, image) is not null)
-            throw new RbdException(RbdErrno.EEXIST, $"{pool}/{image}",
-                $"Image '{pool}/{image}' already exists. Choose another name or remove it first.") { ErrorId = "ImageExists" };
+            throw Refusals.ImageExists(pool, image);
     }
-
-    private static int CheckOrder(int order, string target) =>
-        order is >= 12 and <= 25 ? order : throw new RbdException(RbdErrno.EINVAL, target,
-            $"Object size 2^{order} is not supported: use 4 KiB to 32 MiB (order 12 to 25).") { ErrorId = "InvalidObjectSize" };
 
     public void Dispose()
     {

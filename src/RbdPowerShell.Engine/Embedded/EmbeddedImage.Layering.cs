@@ -18,8 +18,7 @@ internal sealed partial class EmbeddedImage
     {
         var head = Head();
         if (head.ParentSnap is not long parent)
-            throw new RbdException(RbdErrno.EINVAL, head.Spec, $"Image '{head.Spec}' has no parent; there is nothing to flatten.")
-            { ErrorId = "ImageHasNoParent" };
+            throw Refusals.ImageHasNoParent(head.Spec);
         var snaps = Catalog.Snaps(head.Image.Id);
         ulong overlap = snaps.Where(s => s.ParentSnap is not null).Select(s => s.Overlap).Append(head.Overlap).Max();
         long epoch = Io.HeadEpoch(head.Image.Id);

@@ -13,8 +13,7 @@ internal sealed partial class EmbeddedImage
         {
             var head = Head();
             if (Catalog.FindSnap(head.Image.Id, name) is not null)
-                throw new RbdException(RbdErrno.EEXIST, $"{head.Spec}@{name}",
-                    $"Snapshot '{head.Spec}@{name}' already exists.") { ErrorId = "SnapshotExists" };
+                throw Refusals.SnapshotExists($"{head.Spec}@{name}");
             Catalog.AddSnap(head.Image, Catalog.NextSnapId(head.Image.PoolId), name);
         });
     }
@@ -25,9 +24,7 @@ internal sealed partial class EmbeddedImage
         var snap = Catalog.Snap(head.Image, name);
         string spec = $"{head.Spec}@{name}";
         if (snap.Protected)
-            throw new RbdException(RbdErrno.EBUSY, spec,
-                $"Snapshot '{spec}' is protected and cannot be removed. Run Unprotect-RbdSnapshot {spec} first.")
-            { ErrorId = "SnapshotProtected" };
+            throw Refusals.SnapshotProtected(spec);
         RefuseChildren(snap, spec, "removed");
         MergeAway(head.Image.Id, snap);
         _cluster.Index.Execute("DELETE FROM snaps WHERE id=$s", ("$s", snap.Id));
@@ -60,11 +57,9 @@ internal sealed partial class EmbeddedImage
         var head = Head();
         var snap = Catalog.Snap(head.Image, name);
         if (snap.Protected)
-            throw new RbdException(RbdErrno.EBUSY, $"{head.Spec}@{name}",
-                $"Snapshot '{head.Spec}@{name}' is already protected.") { ErrorId = "SnapshotAlreadyProtected" };
+            throw Refusals.SnapshotAlreadyProtected($"{head.Spec}@{name}");
         if ((head.Image.Features & RbdFeatures.Layering) == 0)
-            throw new RbdException(RbdErrno.ENOTSUP, $"{head.Spec}@{name}",
-                $"Image '{head.Spec}' does not have the layering feature; its snapshots cannot be protected.") { ErrorId = "LayeringDisabled" };
+            throw Refusals.LayeringDisabledForProtect(head.Spec, $"{head.Spec}@{name}");
         SetProtected(snap, true);
     });
 
@@ -74,7 +69,7 @@ internal sealed partial class EmbeddedImage
         var snap = Catalog.Snap(head.Image, name);
         string spec = $"{head.Spec}@{name}";
         if (!snap.Protected)
-            throw new RbdException(RbdErrno.EINVAL, spec, $"Snapshot '{spec}' is already unprotected.") { ErrorId = "SnapshotNotProtected" };
+            throw Refusals.SnapshotAlreadyUnprotected(spec);
         RefuseChildren(snap, spec, "unprotected");
         SetProtected(snap, false);
     });
@@ -86,10 +81,7 @@ internal sealed partial class EmbeddedImage
     {
         var children = Catalog.Children(snap.Id);
         if (children.Count > 0)
-            throw new RbdException(RbdErrno.EBUSY, spec,
-                $"Snapshot '{spec}' has children ({string.Join(", ", children.Select(c => $"{c.Pool}/{c.Name}"))}) and cannot be {verb}. " +
-                "Flatten (Invoke-RbdFlatten) or remove the children first.")
-            { ErrorId = "SnapshotHasChildren" };
+            throw Refusals.SnapshotHasChildren(spec, children.Select(c => $"{c.Pool}/{c.Name}"), verb);
     }
 
     public void RenameSnapshot(string name, string newName)
@@ -100,8 +92,7 @@ internal sealed partial class EmbeddedImage
             var head = Head();
             var snap = Catalog.Snap(head.Image, name);
             if (Catalog.FindSnap(head.Image.Id, newName) is not null)
-                throw new RbdException(RbdErrno.EEXIST, $"{head.Spec}@{newName}",
-                    $"Snapshot '{head.Spec}@{newName}' already exists.") { ErrorId = "SnapshotExists" };
+                throw Refusals.SnapshotExists($"{head.Spec}@{newName}");
             _cluster.Index.Execute("UPDATE snaps SET name=$n WHERE id=$s", ("$n", newName), ("$s", snap.Id));
         });
     }

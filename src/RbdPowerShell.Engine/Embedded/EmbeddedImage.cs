@@ -36,9 +36,7 @@ internal sealed partial class EmbeddedImage : IRbdImage
     {
         var view = CurrentView();
         if (view.Snap is not null)
-            throw new RbdException(RbdErrno.EROFS, view.Spec,
-                $"'{view.Spec}' is a snapshot and cannot be changed. Open the image itself, or Restore-RbdSnapshot to roll back.")
-            { ErrorId = "SnapshotReadOnly" };
+            throw Refusals.SnapshotReadOnly(view.Spec);
         return view;
     }
 
@@ -146,8 +144,7 @@ internal sealed partial class EmbeddedImage : IRbdImage
         {
             from = Catalog.Snap(view.Image, fromSnapshot);
             if (view.Snap is not null && from.SnapId >= view.Snap.SnapId)
-                throw new RbdException(RbdErrno.EINVAL, view.Spec,
-                    $"The start snapshot '{fromSnapshot}' is not older than '{view.Spec}'.") { ErrorId = "InvalidSnapshotOrder" };
+                throw Refusals.InvalidSnapshotOrder(view.Spec, fromSnapshot);
         }
         foreach (var extent in _cluster.Walker.Changed(view, from, offset, length, includeParent, wholeObject))
             callback(extent.Start, extent.End - extent.Start, extent.Exists);
@@ -157,9 +154,7 @@ internal sealed partial class EmbeddedImage : IRbdImage
         offset <= view.Size ? view.Size - offset : throw OutOfRange(view, offset, 0);
 
     private static RbdException OutOfRange(View view, ulong offset, ulong length) =>
-        new(RbdErrno.EINVAL, view.Spec,
-            $"The range {offset}+{length} lies past the end of '{view.Spec}' ({view.Size} bytes). Resize-RbdImage it first.")
-        { ErrorId = "OutOfRange" };
+        Refusals.OutOfRange(view.Spec, offset, length, view.Size);
 
     public void Dispose() { }
 }
