@@ -38,7 +38,7 @@ public class ModelBasedTests
             {
                 if (step % 6 == 5 || step == steps - 1) CompareAll(store.Cluster, model);
                 if (model.Images.Count > 0 && random.Next(4) == 0) CompareDiff(store.Cluster, model, random);
-                if (random.Next(10) == 0) Assert.Empty(store.Cluster.Check());
+                if (random.Next(10) == 0) Assert.Empty(store.Check());
                 if (random.Next(25) == 0) store.Reopen();
             }
             catch (Exception ex)
@@ -46,7 +46,7 @@ public class ModelBasedTests
                 throw new Exception($"seed {seed}, after: {string.Join(" ; ", log)}\n{ex.Message}", ex);
             }
         }
-        Assert.Empty(store.Cluster.Check());
+        Assert.Empty(store.Check());
     }
 
     private static string Step(TempStore store, ReferenceModel model, Random random)
@@ -181,7 +181,7 @@ public class ModelBasedTests
         return $"rm {imageName}";
     }
 
-    private static void CompareAll(EmbeddedCluster cluster, ReferenceModel model)
+    private static void CompareAll(IRbdCluster cluster, ReferenceModel model)
     {
         Assert.Equal(model.Images.Keys, cluster.ListImages(Pool));
         foreach (var (name, image) in model.Images)
@@ -193,7 +193,7 @@ public class ModelBasedTests
         }
     }
 
-    private static void Compare(EmbeddedCluster cluster, string image, string? snap, byte[] expected)
+    private static void Compare(IRbdCluster cluster, string image, string? snap, byte[] expected)
     {
         using var handle = cluster.OpenImage(Pool, image, snap);
         Assert.Equal((ulong)expected.Length, handle.Stat().Size);
@@ -207,7 +207,7 @@ public class ModelBasedTests
     }
 
     /// <summary>Applying the diff between two views to the older one's data must give the newer one's.</summary>
-    private static void CompareDiff(EmbeddedCluster cluster, ReferenceModel model, Random random)
+    private static void CompareDiff(IRbdCluster cluster, ReferenceModel model, Random random)
     {
         var (name, image) = model.Images.ElementAt(random.Next(model.Images.Count));
         int toIndex = random.Next(image.Snaps.Count + 1);

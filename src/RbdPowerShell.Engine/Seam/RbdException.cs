@@ -16,6 +16,15 @@ public enum RbdErrno
     ENOTEMPTY = 39,
     ENOTSUP = 95,
     EMLINK = 31,
+    EACCES = 13,
+    EAGAIN = 11,
+    ENOSPC = 28,
+    EDOM = 33,
+    ENOSYS = 38,
+    ENOTCONN = 107,
+    ESHUTDOWN = 108,
+    ETIMEDOUT = 110,
+    ECANCELED = 125,
 }
 
 /// <summary>

@@ -32,11 +32,13 @@ internal static unsafe class Rbd
 
     [DllImport(Library)] public static extern int rbd_stat(ImageHandle image, out ImageInfoNative info, nuint size);
     [DllImport(Library)] public static extern int rbd_get_id(ImageHandle image, byte* id, nuint length);
+    [DllImport(Library)] public static extern int rbd_get_name(ImageHandle image, byte* name, ref nuint length);
     [DllImport(Library)] public static extern int rbd_get_features(ImageHandle image, out ulong features);
     [DllImport(Library)] public static extern int rbd_get_create_timestamp(ImageHandle image, out TimeSpecNative timestamp);
     [DllImport(Library)] public static extern int rbd_get_parent(ImageHandle image, out LinkedImageSpecNative parent, out SnapSpecNative parentSnap);
     [DllImport(Library)] public static extern void rbd_linked_image_spec_cleanup(ref LinkedImageSpecNative spec);
     [DllImport(Library)] public static extern void rbd_snap_spec_cleanup(ref SnapSpecNative spec);
+    [DllImport(Library)] public static extern int rbd_get_size(ImageHandle image, out ulong size);
     [DllImport(Library)] public static extern int rbd_get_overlap(ImageHandle image, out ulong overlap);
 
     [DllImport(Library)] public static extern nint rbd_read2(ImageHandle image, ulong offset, nuint length, byte* buffer, int flags);
