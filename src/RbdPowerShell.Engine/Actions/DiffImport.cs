@@ -8,12 +8,13 @@ public static class DiffImport
 {
     /// <summary>
     /// Applies the stream (its banner decides v1 or v2) to pool/image's head inside
-    /// <see cref="IRbdCluster.Atomically{T}"/>: a refusal or a corrupt stream leaves the image as it was.
+    /// <see cref="IRbdCluster.Grouped{T}"/>: a refusal leaves the image as it was (its checks come before any change);
+    /// a stream corrupt part-way leaves the image as it was on the embedded store, and part-written on librbd, as rbd import-diff does.
     /// </summary>
     public static void Run(IRbdCluster cluster, string pool, string image, Stream input, ProgressHandler? progress = null)
     {
         var reader = new DiffStreamReader(input);
-        cluster.Atomically(() =>
+        cluster.Grouped(() =>
         {
             using var target = cluster.OpenImage(pool, image);
             Apply(target, reader, null, progress);

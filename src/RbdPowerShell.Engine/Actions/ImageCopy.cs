@@ -16,10 +16,11 @@ public static class ImageCopy
     {
         using var from = source.OpenImage(pool, image, snapshot);
         var info = from.Stat();
-        destination.Atomically(() =>
+        Undo.CreateAndFill(destination, destinationPool, destinationImage,
+            () => destination.CreateImage(destinationPool, destinationImage, info.Size,
+                options ?? new ImageOptions { Order = info.Order, Features = info.Features }),
+            () =>
         {
-            destination.CreateImage(destinationPool, destinationImage, info.Size,
-                options ?? new ImageOptions { Order = info.Order, Features = info.Features });
             using var to = destination.OpenImage(destinationPool, destinationImage);
             int chunk = (int)Math.Min(info.ObjectSize, RawImport.IoChunk);
             var buffer = ArrayPool<byte>.Shared.Rent(chunk);

@@ -10,7 +10,7 @@ public static class ImageImportV2
     /// do_import with format 2: the "rbd image v2" header ('O', 'T', 'U', 'C'; 'M' metadata and unknown records
     /// skipped; options given by the caller win over the stream's, as in rbd), then "rbd image diffs v2", the le64
     /// count and that many "rbd diff v2" streams applied in turn (each creating its end snapshot) — all inside
-    /// <see cref="IRbdCluster.Atomically{T}"/>, so a refused or corrupt stream leaves no image behind.
+    /// <see cref="Undo.CreateAndFill"/>, so a refused or corrupt stream leaves no image behind.
     /// </summary>
     public static void Run(IRbdCluster cluster, Stream input, string pool, string image, ImageOptions options,
                            ProgressHandler? progress = null)
@@ -49,9 +49,8 @@ public static class ImageImportV2
             Order = options.Order ?? (order is { } o ? (int)Math.Min(o, int.MaxValue) : null),
             Features = options.Features ?? (features is { } f ? (RbdFeatures)f & SupportedFeatures : null),
         };
-        cluster.Atomically(() =>
+        Undo.CreateAndFill(cluster, pool, image, () => cluster.CreateImage(pool, image, 0, create), () =>
         {
-            cluster.CreateImage(pool, image, 0, create);
             using var target = cluster.OpenImage(pool, image);
             for (ulong i = 0; i < count; i++)
             {

@@ -4,7 +4,7 @@ using System.Buffers;
 namespace RbdPowerShell.Engine;
 
 /// <summary>
-/// rbd import (format 1): a raw file into a new image, made visible all at once. Holes are skipped
+/// rbd import (format 1): a raw file into a new image, removed again if the import fails or is stopped. Holes are skipped
 /// (SEEK_DATA/SEEK_HOLE) and so are all-zero blocks of <see cref="SparseSize"/> bytes, as rbd's --sparse-size.
 /// </summary>
 public static class RawImport
@@ -17,9 +17,9 @@ public static class RawImport
     {
         using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
         long length = RandomAccess.GetLength(file);
-        cluster.Atomically([MethodImpl(MethodImplOptions.AggressiveOptimization)] () =>
+        Undo.CreateAndFill(cluster, pool, image, () => cluster.CreateImage(pool, image, (ulong)length, options),
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)] () =>
         {
-            cluster.CreateImage(pool, image, (ulong)length, options);
             using var target = cluster.OpenImage(pool, image);
             // 1 MiB pieces stay in the CPU cache between the read, the zero scan and the write.
             int chunk = (int)Math.Min(target.Stat().ObjectSize, IoChunk);

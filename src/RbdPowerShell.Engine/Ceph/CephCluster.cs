@@ -242,7 +242,7 @@ public sealed partial class CephCluster : IRbdCluster
     public IRbdImage OpenImage(string pool, string image, string? snapshot = null) => CephImage.Open(this, pool, image, snapshot);
 
     /// <summary>librbd gives no transactions: the work runs as it is (undo is the caller's).</summary>
-    public T Atomically<T>(Func<T> work) => work();
+    public T Grouped<T>(Func<T> work) => work();
 
     // ---- ioctx ----------------------------------------------------------------------------------
 

@@ -36,7 +36,7 @@ public sealed partial class EmbeddedCluster : IRbdCluster, IRbdStoreCheck
     internal void Write(Action work) => Index.Write(work);
     internal T Read<T>(Func<T> work) => Index.Read(work);
 
-    public T Atomically<T>(Func<T> work) => Write(work);
+    public T Grouped<T>(Func<T> work) => Write(work);
 
     public IReadOnlyList<string> ListPools() => Read(() => Catalog.Pools().Select(p => p.Name).ToList());
 

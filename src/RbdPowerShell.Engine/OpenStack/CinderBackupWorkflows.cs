@@ -173,9 +173,8 @@ public static class CinderBackupWorkflows
         string full = FullName(backup.VolumeId, backup.Id);
         using var from = context.Cluster.OpenImage(pool, image);
         ulong size = from.Stat().Size;
-        backupCluster.Atomically(() =>
+        Undo.CreateAndFill(backupCluster, backupPool, full, () => backupCluster.CreateImage(backupPool, full, size, ImageOptions.Default), () =>
         {
-            backupCluster.CreateImage(backupPool, full, size, ImageOptions.Default);
             using var to = backupCluster.OpenImage(backupPool, full);
             ChunkedCopy.Run(from, to, size, context.Settings.BackupCephChunkSize, progress);
         });

@@ -100,7 +100,7 @@ public static class CinderRestoreWorkflow
     {
         using var from = backupCluster.OpenImage(source.Pool, source.Image!, snapshot);
         ulong size = from.Stat().Size;
-        context.Cluster.Atomically(() =>
+        context.Cluster.Grouped(() =>
         {
             using var to = context.Cluster.OpenImage(pool, image);
             if (to.Stat().Size < size) to.Resize(size);

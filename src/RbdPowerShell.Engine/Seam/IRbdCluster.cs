@@ -2,7 +2,7 @@ namespace RbdPowerShell.Engine;
 
 /// <summary>
 /// A cluster connection shaped like librados + librbd's RBD class: pools, image names, create,
-/// remove, rename, clone. Implemented by the embedded store and (later) by librbd.
+/// remove, rename, clone. Implemented by the embedded store and by librbd (Ceph.CephCluster).
 /// Every name argument is a plain pool/image/snapshot name, never a path.
 /// </summary>
 public interface IRbdCluster : IDisposable
@@ -32,15 +32,16 @@ public interface IRbdCluster : IDisposable
     IRbdImage OpenImage(string pool, string image, string? snapshot = null);
 
     /// <summary>
-    /// Runs <paramref name="work"/> so that its changes become visible all at once or not at all
-    /// (the embedded store commits once at the end; librbd runs it as is).
+    /// Runs <paramref name="work"/> as one unit where the backend can: the embedded store commits it once, so a
+    /// killed process leaves none of it; librbd has no transactions and runs it as it is. On both, what an action
+    /// created is removed when it fails or is stopped: that is <see cref="Undo"/>'s, not this method's.
     /// Nested calls join the outer one.
     /// </summary>
-    T Atomically<T>(Func<T> work);
+    T Grouped<T>(Func<T> work);
 }
 
 public static class RbdClusterExtensions
 {
-    public static void Atomically(this IRbdCluster cluster, Action work) =>
-        cluster.Atomically<bool>(() => { work(); return true; });
+    public static void Grouped(this IRbdCluster cluster, Action work) =>
+        cluster.Grouped<bool>(() => { work(); return true; });
 }
