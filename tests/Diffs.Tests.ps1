@@ -451,11 +451,29 @@ Describe 'export format 2 keeps snapshots and their protection' {
         $asRaw.Size | Should -Be (Get-Item $v2).Length
     }
 
-    It 'Export-RbdImage -ExportFormat 2 refuses an existing file without -Force, and a snapshot spec' {
+    It 'Export-RbdImage -ExportFormat 2 refuses an existing file without -Force' {
         Assert-RbdError { Export-RbdImage openstack/img $v2 -ExportFormat 2 } -ErrorId FileExists -Target $v2
-        Assert-RbdError { Export-RbdImage openstack/img@gold (Join-Path $dir 'snap.v2') -ExportFormat 2 } -ErrorId InvalidSpec
         Export-RbdImage openstack/img $v2 -ExportFormat 2 -Force
         Get-FileHead $v2 13 | Should -Be "rbd image v2`n"
+    }
+
+    It 'Export-RbdImage pool/image@snap -ExportFormat 2 writes the whole image, as rbd 16.2 does, and imports with every snapshot' {
+        $ofGold = Join-Path $dir 'gold.v2'
+        Export-RbdImage openstack/img@gold $ofGold -ExportFormat 2
+        (Get-FileHash $ofGold).Hash | Should -Be (Get-FileHash $v2).Hash -Because 'rbd writes every snapshot and the head, whichever snapshot is named'
+        $null = Import-RbdImage $ofGold openstack/from-gold
+        $snaps = @(Get-RbdSnapshot openstack/from-gold)
+        $snaps.Name | Should -Be @('gold', 'plain')
+        $snaps.Protected | Should -Be @($true, $false)
+        Get-ClusterDataHash -Spec openstack/from-gold@gold -Cluster $c | Should -Be $hGold
+        Get-ClusterDataHash -Spec openstack/from-gold@plain -Cluster $c | Should -Be $hPlain
+        Get-ClusterDataHash -Spec openstack/from-gold -Cluster $c | Should -Be $hHead
+    }
+
+    It 'Export-RbdImage -ExportFormat 2 of a missing snapshot is SnapshotNotFound and writes no file' {
+        $f = Join-Path $dir 'ghost.v2'
+        Assert-RbdError { Export-RbdImage -Pool openstack -Image img -Snapshot ghost -Path $f -ExportFormat 2 } -ErrorId SnapshotNotFound -Category ObjectNotFound
+        Test-Path -LiteralPath $f | Should -BeFalse
     }
 
     It 'a corrupt format 2 file is refused and no image is left behind' {

@@ -89,6 +89,47 @@ public class DiffStreamRoundTripTests
         Assert.Equal(12, copy2.Stat().Order);
     }
 
+    /// <summary>Like rbd 16.2, pool/image@snap in export format 2 is the whole image's stream, whichever snapshot.</summary>
+    [Fact]
+    public void Export_format_2_of_a_snapshot_round_trips_the_whole_image()
+    {
+        using var a = new TempStore();
+        a.Cluster.CreatePool(Pool);
+        a.Cluster.CreateImage(Pool, "src", 3 << 16, new ImageOptions { Order = 16 });
+        using (var image = a.Cluster.OpenImage(Pool, "src"))
+        {
+            var random = new Random(42);
+            foreach (var (snap, protect, size) in new[] { ("s1", true, 3 << 16), ("s2", false, 3 << 16), ("s3", true, 5 << 16) })
+            {
+                image.Resize((ulong)size);
+                var data = new byte[70000];
+                random.NextBytes(data);
+                image.Write((ulong)random.Next(size - data.Length), data);
+                image.CreateSnapshot(snap);
+                if (protect) image.ProtectSnapshot(snap);
+            }
+            image.Discard(0, 1 << 16);
+        }
+        byte[] ExportV2(string? snapshot)
+        {
+            var stream = new MemoryStream();
+            ImageExportV2.Run(a.Cluster, Pool, "src", snapshot, stream);
+            return stream.ToArray();
+        }
+        var whole = ExportV2(null);
+        Assert.Equal(whole, ExportV2("s1"));
+        Assert.Equal(whole, ExportV2("s3"));
+
+        ImageImportV2.Run(a.Cluster, new MemoryStream(ExportV2("s2")), Pool, "copy", ImageOptions.Default);
+        Assert.Equal(State(a.Cluster, "src"), State(a.Cluster, "copy"));
+        Assert.Equal([true, false, true], Snapshots(a.Cluster, "copy").Select(s => s.Protected));
+
+        var output = new MemoryStream();
+        var missing = Assert.Throws<RbdException>(() => ImageExportV2.Run(a.Cluster, Pool, "src", "nosuch", output));
+        Assert.Equal(RbdErrno.ENOENT, missing.Errno);
+        Assert.Equal(0, output.Length);
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
     public void Merged_diffs_import_like_both_diffs(int order, int seed)

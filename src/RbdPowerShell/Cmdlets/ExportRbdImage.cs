@@ -6,7 +6,8 @@ namespace RbdPowerShell;
 /// <summary>
 /// Export-RbdImage [-Spec] pool/image[@snap] [-Path] file [-ExportFormat 1|2] [-Force]: rbd export of
 /// the image (or a snapshot) to a raw, sparse file, or with -ExportFormat 2 (rbd export --export-format 2) of the
-/// image with all its snapshots and their protection. An existing file is only replaced with -Force.
+/// image with all its snapshots and their protection, also for pool/image@snap (as rbd 16.2 does). An existing file
+/// is only replaced with -Force.
 /// </summary>
 [Cmdlet(VerbsData.Export, "RbdImage", SupportsShouldProcess = true, DefaultParameterSetName = SpecSet)]
 [OutputType(typeof(FileInfo))]
@@ -17,7 +18,7 @@ public sealed class ExportRbdImageCommand : RbdSnapshotCmdlet
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
 
-    /// <summary>1: the raw image (default). 2: rbd's export format 2, the image with all its snapshots.</summary>
+    /// <summary>1: the raw image (default). 2: rbd's export format 2, the image with all its snapshots, even given @snap.</summary>
     [Parameter]
     [ValidateRange(1, 2)]
     public int ExportFormat { get; set; } = 1;
@@ -35,9 +36,6 @@ public sealed class ExportRbdImageCommand : RbdSnapshotCmdlet
     protected override void ProcessTarget()
     {
         var spec = Target;
-        if (ExportFormat == 2 && spec.Snapshot is not null)
-            throw ImageSpec.Invalid(spec.ToString(),
-                "-ExportFormat 2 exports the image with all its snapshots; give the image as pool/image, without @snap");
         string file = ResolvePath(Path);
         bool exists = OutputFile.Check(file, Force, $"export '{spec}'");
         var command = RbdCommandLine.Rbd("export", ExportFormat == 2 ? "--export-format 2" : "",
@@ -47,9 +45,9 @@ public sealed class ExportRbdImageCommand : RbdSnapshotCmdlet
         {
             if (ExportFormat == 2)
             {
-                // the engine opens the head and each snapshot itself
+                // the engine opens the head and each snapshot itself; like rbd, a snapshot spec still exports the image
                 OutputFile.Write(file, stream =>
-                    ImageExportV2.Run(Connection, spec.Pool, spec.Image!, stream, progress.Handler));
+                    ImageExportV2.Run(Connection, spec.Pool, spec.Image!, spec.Snapshot, stream, progress.Handler));
             }
             else
             {

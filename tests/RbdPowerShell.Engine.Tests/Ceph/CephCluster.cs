@@ -32,14 +32,28 @@ public static class CephCluster
         return code == 0 ? JsonNode.Parse(output)!.AsObject() : null;
     }
 
-    public static void Rbd(params string[] args)
+    /// <summary>Runs rbd; returns what it wrote to stdout.</summary>
+    public static string Rbd(params string[] args)
     {
-        var (code, _, error) = Run("/usr/bin/rbd", args, null);
+        var (code, output, error) = Run("/usr/bin/rbd", args, null);
         if (code != 0) throw new InvalidOperationException($"rbd {string.Join(' ', args)} failed ({code}): {error}");
+        return output;
     }
 
+    /// <summary>rbd snap ls --format json: every snapshot's name and protection, oldest first.</summary>
+    public static List<(string Name, bool Protected)> Snapshots(string image) =>
+        JsonNode.Parse(Rbd("snap", "ls", "--format", "json", $"{Pool}/{image}"))!.AsArray()
+            .Select(s => ((string)s!["name"]!, (string)s["protected"]! == "true")).ToList();
+
+    /// <summary>Removes the image and its snapshots, protected ones included; errors are ignored (cleanup).</summary>
     public static void Remove(string image)
     {
+        try
+        {
+            foreach (var snap in Snapshots(image).Where(s => s.Protected))
+                Run("/usr/bin/rbd", new[] { "snap", "unprotect", $"{Pool}/{image}@{snap.Name}" }, null);
+        }
+        catch (InvalidOperationException) { }   // no such image
         Run("/usr/bin/rbd", new[] { "snap", "purge", $"{Pool}/{image}" }, null);
         Run("/usr/bin/rbd", new[] { "rm", $"{Pool}/{image}" }, null);
     }
