@@ -7,15 +7,18 @@ namespace RbdPowerShell.Engine.Tests;
 /// src/tools/rbd/action/Export.cc, MergeDiff.cc). The extents are what diff-iterate reports: an object new since
 /// the start reports [0, its size), a grown one [old size, new size) plus what was written below.
 /// </summary>
-public class DiffStreamLayoutTests
+public sealed class EmbeddedDiffStreamLayoutTests() : DiffStreamLayoutTests(Backend.Embedded);
+public sealed class CephDiffStreamLayoutTests() : DiffStreamLayoutTests(Backend.Ceph);
+
+public abstract class DiffStreamLayoutTests(Backend backend)
 {
     private static byte[] Data(int zeros, string text) =>
         new byte[zeros].Concat(System.Text.Encoding.ASCII.GetBytes(text)).ToArray();
 
     /// <summary>A 8 KiB image of 4 KiB objects: "abcd" at 100, s1, "xy" at 200 and 4 zero bytes at 5000, s2, object 0 discarded.</summary>
-    private static TempStore Tiny(bool protect = false)
+    private TempStore Tiny(bool protect = false)
     {
-        var store = new TempStore();
+        var store = new TempStore(backend);
         store.Cluster.CreatePool(Pool);
         store.Cluster.CreateImage(Pool, "t", 8192, new ImageOptions { Order = 12 });
         using var image = store.Cluster.OpenImage(Pool, "t");
@@ -32,7 +35,7 @@ public class DiffStreamLayoutTests
     [Fact]
     public void One_small_write_gives_the_exact_v1_stream()
     {
-        using var store = new TempStore();
+        using var store = new TempStore(backend);
         store.Cluster.CreatePool(Pool);
         store.Cluster.CreateImage(Pool, "t", 8192, new ImageOptions { Order = 12 });
         using (var image = store.Cluster.OpenImage(Pool, "t")) image.Write(100, "abcd"u8);
@@ -132,7 +135,7 @@ public class DiffStreamLayoutTests
     [Fact]
     public void Hand_built_streams_import_as_rbd_writes_them()
     {
-        using var store = new TempStore();
+        using var store = new TempStore(backend);
         store.Cluster.CreatePool(Pool);
         store.Cluster.CreateImage(Pool, "t", 100, ImageOptions.Default);
         using (var image = store.Cluster.OpenImage(Pool, "t")) image.Write(0, Enumerable.Repeat((byte)7, 100).ToArray());

@@ -2,8 +2,11 @@ using static RbdPowerShell.Engine.Tests.DiffStreamTestKit;
 
 namespace RbdPowerShell.Engine.Tests;
 
-/// <summary>Random images through every stream kind: export-diff v1/v2, export format 2, merge-diff.</summary>
-public class DiffStreamRoundTripTests
+public sealed class EmbeddedDiffStreamRoundTripTests() : DiffStreamRoundTripTests(Backend.Embedded);
+public sealed class CephDiffStreamRoundTripTests() : DiffStreamRoundTripTests(Backend.Ceph);
+
+/// <summary>Random images through every stream kind: export-diff v1/v2, export format 2, merge-diff; on both backends.</summary>
+public abstract class DiffStreamRoundTripTests(Backend backend)
 {
     public static IEnumerable<object[]> Cases() =>
         new[] { 12, 13, 14, 16, 18, 20, 22 }.SelectMany((order, i) => new[] { new object[] { order, 1000 + i * 31 }, new object[] { order, 2000 + i * 17 } });
@@ -30,8 +33,8 @@ public class DiffStreamRoundTripTests
     [MemberData(nameof(Cases))]
     public void Export_diff_v1_chain_imports_identically_into_another_store_and_the_same_store(int order, int seed)
     {
-        using var a = new TempStore();
-        using var b = new TempStore();
+        using var a = new TempStore(backend);
+        using var b = new TempStore(backend);
         a.Cluster.CreatePool(Pool);
         b.Cluster.CreatePool(Pool);
         BuildRandomImage(a.Cluster, "src", seed, order);
@@ -44,7 +47,7 @@ public class DiffStreamRoundTripTests
     [MemberData(nameof(Cases))]
     public void Export_diff_v2_chain_carries_protection(int order, int seed)
     {
-        using var a = new TempStore();
+        using var a = new TempStore(backend);
         a.Cluster.CreatePool(Pool);
         BuildRandomImage(a.Cluster, "src", seed + 5, order);
         ImportChainAndCompare(a.Cluster, a.Cluster, "copy", order, ExportChain(a.Cluster, "src", DiffFormat.V2), protection: true);
@@ -56,7 +59,7 @@ public class DiffStreamRoundTripTests
     [InlineData(22, 79)]
     public void Whole_object_diffs_import_identically(int order, int seed)
     {
-        using var a = new TempStore();
+        using var a = new TempStore(backend);
         a.Cluster.CreatePool(Pool);
         BuildRandomImage(a.Cluster, "src", seed, order);
         ImportChainAndCompare(a.Cluster, a.Cluster, "copy", order, ExportChain(a.Cluster, "src", wholeObject: true), protection: false);
@@ -66,8 +69,8 @@ public class DiffStreamRoundTripTests
     [MemberData(nameof(Cases))]
     public void Export_format_2_recreates_every_snapshot_with_protection_and_content(int order, int seed)
     {
-        using var a = new TempStore();
-        using var b = new TempStore();
+        using var a = new TempStore(backend);
+        using var b = new TempStore(backend);
         a.Cluster.CreatePool(Pool);
         b.Cluster.CreatePool(Pool);
         BuildRandomImage(a.Cluster, "src", seed + 9, order);
@@ -93,7 +96,7 @@ public class DiffStreamRoundTripTests
     [Fact]
     public void Export_format_2_of_a_snapshot_round_trips_the_whole_image()
     {
-        using var a = new TempStore();
+        using var a = new TempStore(backend);
         a.Cluster.CreatePool(Pool);
         a.Cluster.CreateImage(Pool, "src", 3 << 16, new ImageOptions { Order = 16 });
         using (var image = a.Cluster.OpenImage(Pool, "src"))
@@ -134,7 +137,7 @@ public class DiffStreamRoundTripTests
     [MemberData(nameof(Cases))]
     public void Merged_diffs_import_like_both_diffs(int order, int seed)
     {
-        using var a = new TempStore();
+        using var a = new TempStore(backend);
         a.Cluster.CreatePool(Pool);
         BuildRandomImage(a.Cluster, "src", seed + 3, order, steps: 40);
         var chain = ExportChain(a.Cluster, "src");
@@ -167,7 +170,7 @@ public class DiffStreamRoundTripTests
     [Fact]
     public void Merging_a_merge_with_the_next_diff_matches_the_direct_diff()
     {
-        using var a = new TempStore();
+        using var a = new TempStore(backend);
         a.Cluster.CreatePool(Pool);
         a.Cluster.CreateImage(Pool, "src", 64 << 10, new ImageOptions { Order = 12 });
         using (var image = a.Cluster.OpenImage(Pool, "src"))
@@ -205,7 +208,7 @@ public class DiffStreamRoundTripTests
     [Fact]
     public void Export_diff_of_a_clone_from_creation_includes_the_parent_data()
     {
-        using var a = new TempStore();
+        using var a = new TempStore(backend);
         a.Cluster.CreatePool(Pool);
         BuildRandomImage(a.Cluster, "src", 4242, 14, steps: 12);
         using (var parent = a.Cluster.OpenImage(Pool, "src"))
@@ -219,7 +222,7 @@ public class DiffStreamRoundTripTests
             child.Write(100, new byte[] { 1, 2, 3 });
             child.CreateSnapshot("c1");
         }
-        using var b = new TempStore();
+        using var b = new TempStore(backend);
         b.Cluster.CreatePool(Pool);
         b.Cluster.CreateImage(Pool, "copy", 0, ImageOptions.Default);
         foreach (var diff in ExportChain(a.Cluster, "child")) Import(b.Cluster, "copy", diff);
@@ -231,7 +234,7 @@ public class DiffStreamRoundTripTests
     public void Large_objects_stream_in_chunks()
     {
         // order 24: 16 MiB objects, extents bigger than one 4 MiB chunk, with a zero chunk first and a zero object
-        using var a = new TempStore();
+        using var a = new TempStore(backend);
         a.Cluster.CreatePool(Pool);
         a.Cluster.CreateImage(Pool, "src", 40 << 20, new ImageOptions { Order = 24 });
         using (var image = a.Cluster.OpenImage(Pool, "src"))

@@ -18,6 +18,7 @@ public sealed partial class CephCluster : IRbdCluster
         _rados = rados;
         Options = options;
         Fsid = fsid;
+        OpenHandles.Track(rados);
     }
 
     public CephConnectOptions Options { get; }
@@ -280,13 +281,17 @@ public sealed partial class CephCluster : IRbdCluster
         return io;
     }
 
+    private bool _disposed;
+
     public void Dispose()
     {
         lock (_gate)
         {
+            if (_disposed) return;
+            _disposed = true;
             foreach (var io in _pools.Values) io.Dispose();
             _pools.Clear();
         }
-        _rados.Dispose();
+        CephConnection.Release(_rados);
     }
 }

@@ -16,9 +16,45 @@ internal static class CephConnection
         ("log_to_stderr", "false"),
     };
 
+    /// <summary>
+    /// One rados client per conf, client and keyring in a process, shared by every connection to it (whatever its
+    /// namespace): connecting is then paid once, and fewer clients start and stop, which librados does badly when
+    /// several do so at once (see <see cref="RadosHandle.Lifecycle"/>).
+    /// </summary>
+    private static readonly Dictionary<string, (RadosHandle Handle, Guid Fsid, int Users)> Clients = new(StringComparer.Ordinal);
+
     public static IRbdCluster Open(CephConnectOptions options, Func<RadosHandle, Guid, IRbdCluster> make)
     {
         RequireLibraries();
+        string key = $"{options.ConfigFile}\n{options.ClientId}\n{options.Keyring}\n{options.Timeout.Ticks}";
+        lock (RadosHandle.Lifecycle)
+        {
+            if (!Clients.TryGetValue(key, out var client) || client.Handle.IsClosed)
+            {
+                var (handle, fsid) = Connect(options);
+                client = (handle, fsid, 0);
+            }
+            Clients[key] = client with { Users = client.Users + 1 };
+            try { return make(client.Handle, client.Fsid); }
+            catch { Release(client.Handle); throw; }
+        }
+    }
+
+    /// <summary>A connection is done with its client: the last one shuts it down (once its ioctxs and images are closed).</summary>
+    public static void Release(RadosHandle handle)
+    {
+        lock (RadosHandle.Lifecycle)
+        {
+            var (key, client) = Clients.FirstOrDefault(c => c.Value.Handle == handle);
+            if (key is null) { handle.Dispose(); return; }
+            if (client.Users > 1) { Clients[key] = client with { Users = client.Users - 1 }; return; }
+            Clients.Remove(key);
+        }
+        handle.Dispose();
+    }
+
+    private static (RadosHandle, Guid) Connect(CephConnectOptions options)
+    {
         string conf = options.ConfigFile;
         if (!File.Exists(conf))
             throw Refusal(RbdErrno.ENOENT, "CephConfigUnreadable", conf,
@@ -41,8 +77,7 @@ internal static class CephConnection
             Set(rados, "client_mount_timeout", seconds);
             foreach (var (option, value) in Settings) Set(rados, option, value);
             Connect(rados, options);
-            var cluster = make(rados, Fsid(rados, conf));
-            return cluster;
+            return (rados, Fsid(rados, conf));
         }
         catch
         {
