@@ -22,7 +22,6 @@ internal static class RbdErrors
         ["CephConfigUnreadable"] = ErrorCategory.ReadError,
         ["CephConnectTimeout"] = ErrorCategory.OperationTimeout,
         ["CephAuthenticationFailed"] = ErrorCategory.AuthenticationError,
-        ["NamespaceNotFound"] = ErrorCategory.ObjectNotFound,
     };
 
     public static bool IsInputError(RbdException ex) => InputErrorIds.Contains(ex.ErrorId);
@@ -45,6 +44,9 @@ internal static class RbdErrors
         RbdErrno.ECANCELED => ErrorCategory.OperationStopped,
         RbdErrno.ENOTCONN => ErrorCategory.ConnectionError,
         RbdErrno.ESHUTDOWN => ErrorCategory.ConnectionError,
+        RbdErrno.EAGAIN => ErrorCategory.ResourceUnavailable,
+        RbdErrno.ENOSPC => ErrorCategory.LimitsExceeded,
+        RbdErrno.ENOSYS => ErrorCategory.NotImplemented,
         _ => ErrorCategory.NotSpecified,
     };
 
