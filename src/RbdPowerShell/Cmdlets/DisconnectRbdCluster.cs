@@ -22,10 +22,10 @@ public sealed class DisconnectRbdClusterCommand : PSCmdlet
         if (cluster is null) ThrowTerminatingError(RbdErrors.NoCluster());
         if (!cluster!.IsConnected)
         {
-            WriteVerbose($"The cluster at {cluster.Location} is already disconnected.");
+            WriteVerbose($"The {cluster.Description} is already disconnected.");
             return;
         }
-        if (!ShouldProcess($"{cluster.Backend} cluster at {cluster.Location}", "Disconnect")) return;
+        if (!ShouldProcess(cluster.Description, "Disconnect")) return;
         try
         {
             OpenStackSession.Close(cluster);

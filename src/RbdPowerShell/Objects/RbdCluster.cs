@@ -45,6 +45,11 @@ public sealed class RbdCluster
     [Hidden]
     public IRbdCluster Connection => Volatile.Read(ref connection) ?? throw RbdErrors.Disconnected(this);
 
+    /// <summary>The cluster in words, for -WhatIf and messages: "Ceph cluster at conf as client.admin in namespace ns".</summary>
+    internal string Description =>
+        $"{Backend} cluster at {Location}" + (ClientId is null ? "" : $" as client.{ClientId}") +
+        (Namespace is null ? "" : $" in namespace '{Namespace}'");
+
     /// <summary>What the session knows it by: the store directory or the Ceph locator.</summary>
     internal string Key { get; }
 
