@@ -9,7 +9,7 @@
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('RbdPowerShell.Format.ps1xml')
     CmdletsToExport      = @(
-        'Connect-RbdCluster', 'Get-RbdCluster',
+        'Connect-RbdCluster', 'Get-RbdCluster', 'Disconnect-RbdCluster',
         'New-RbdPool', 'Get-RbdPool', 'Remove-RbdPool',
         'New-RbdImage', 'Get-RbdImage', 'Remove-RbdImage', 'Resize-RbdImage', 'Rename-RbdImage',
         'Copy-RbdImage', 'Get-RbdImageUsage',

@@ -29,6 +29,9 @@ public sealed partial class EmbeddedCluster : IRbdCluster, IRbdStoreCheck
     /// <summary>Opens the store in <paramref name="directory"/>, creating it on first use.</summary>
     public static EmbeddedCluster Open(string directory) => new(Path.GetFullPath(directory));
 
+    /// <summary>Whether <paramref name="directory"/> already holds a store (its index); reads nothing, writes nothing.</summary>
+    public static bool IsStore(string directory) => File.Exists(Path.Combine(directory, StoreIndex.FileName));
+
     public Guid Fsid { get; }
     public string Location { get; }
 

@@ -10,6 +10,8 @@ namespace RbdPowerShell.Engine.Embedded;
 internal sealed class StoreIndex : IDisposable
 {
     private const int SchemaVersion = 1;
+    /// <summary>The index's file in the store directory: its presence is what makes a directory a store.</summary>
+    public const string FileName = "index.db";
     private readonly SqliteConnection _db;
     private readonly BlobStore _blobs;
     private readonly object _gate = new();
@@ -23,7 +25,7 @@ internal sealed class StoreIndex : IDisposable
     public StoreIndex(string directory, BlobStore blobs)
     {
         _blobs = blobs;
-        _db = SqliteFile.Open(Path.Combine(directory, "index.db"));
+        _db = SqliteFile.Open(Path.Combine(directory, FileName));
         Execute("PRAGMA synchronous=NORMAL");
         Execute("BEGIN IMMEDIATE");
         try { CreateSchema(); Execute("COMMIT"); }

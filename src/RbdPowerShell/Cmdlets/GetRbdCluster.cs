@@ -2,7 +2,10 @@ using System.Management.Automation;
 
 namespace RbdPowerShell;
 
-/// <summary>Get-RbdCluster: the session's current cluster (nothing before Connect-RbdCluster); -All: every open one.</summary>
+/// <summary>
+/// Get-RbdCluster: the session's current cluster (nothing before Connect-RbdCluster or after Disconnect-RbdCluster);
+/// -All: every cluster open in this process, embedded stores and Ceph connections.
+/// </summary>
 [Cmdlet(VerbsCommon.Get, "RbdCluster")]
 [OutputType(typeof(RbdCluster))]
 public sealed class GetRbdClusterCommand : PSCmdlet
@@ -19,7 +22,7 @@ public sealed class GetRbdClusterCommand : PSCmdlet
             return;
         }
         var current = RbdSession.Current;
-        if (current is null) WriteVerbose("No cluster is connected; run Connect-RbdCluster -Path <dir>.");
+        if (current is null) WriteVerbose("No cluster is connected; run Connect-RbdCluster -Path <dir> or Connect-RbdCluster -ConfigFile <ceph.conf>.");
         else WriteObject(current);
     }
 }

@@ -14,14 +14,18 @@ public abstract class RbdCmdlet : PSCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public RbdCluster? Cluster { get; set; }
 
-    /// <summary>The cluster this call works on: -Cluster, piped objects' Cluster, or the session default.</summary>
+    /// <summary>
+    /// The cluster this call works on: -Cluster, piped objects' Cluster, or the session default.
+    /// None: NoCluster; one closed by Disconnect-RbdCluster: ClusterDisconnected (both stop the command).
+    /// </summary>
     protected RbdCluster TargetCluster
     {
         get
         {
             var cluster = Cluster ?? RbdSession.Current;
             if (cluster is null) ThrowTerminatingError(RbdErrors.NoCluster());
-            return cluster!;
+            if (!cluster!.IsConnected) ThrowTerminatingError(RbdErrors.From(RbdErrors.Disconnected(cluster)));
+            return cluster;
         }
     }
 

@@ -1,11 +1,13 @@
 using RbdPowerShell.Engine;
+using RbdPowerShell.Engine.Ceph;
 using RbdPowerShell.Engine.Embedded;
 
 namespace RbdPowerShell;
 
 /// <summary>
-/// The clusters this process has open, by full path (connecting twice to one store reuses one
-/// EmbeddedCluster), and the session's current cluster set by Connect-RbdCluster.
+/// The clusters this process has open, by key: an embedded store's full path or a Ceph connection's locator
+/// (connecting twice with one key reuses one connection), and the session's current cluster set by
+/// Connect-RbdCluster.
 /// </summary>
 internal static class RbdSession
 {
@@ -15,6 +17,7 @@ internal static class RbdSession
     private static RbdCluster? current;
 
     public const string EmbeddedBackend = "Embedded";
+    public const string CephBackend = "Ceph";
 
     /// <summary>The session default for -Cluster, or null before Connect-RbdCluster.</summary>
     public static RbdCluster? Current
@@ -24,13 +27,19 @@ internal static class RbdSession
     }
 
     /// <summary>Opens (creating on first use) the embedded store in <paramref name="fullPath"/>, or returns the one already open.</summary>
-    public static RbdCluster OpenEmbedded(string fullPath)
+    public static RbdCluster OpenEmbedded(string fullPath) =>
+        OpenOnce(Normalize(fullPath), key => new RbdCluster(EmbeddedCluster.Open(key), EmbeddedBackend, key));
+
+    /// <summary>Connects to a Ceph cluster through librbd, or returns the connection already open for the same locator.</summary>
+    public static RbdCluster OpenCeph(CephConnectOptions options) =>
+        OpenOnce(options.Locator, key => new RbdCluster(CephCluster.Connect(options), CephBackend, key, options));
+
+    private static RbdCluster OpenOnce(string key, Func<string, RbdCluster> connect)
     {
-        var key = Normalize(fullPath);
         lock (Gate)
         {
             if (Open.TryGetValue(key, out var cluster)) return cluster;
-            cluster = new RbdCluster(EmbeddedCluster.Open(key), EmbeddedBackend);
+            cluster = connect(key);
             Open[key] = cluster;
             return cluster;
         }
@@ -42,19 +51,29 @@ internal static class RbdSession
         get { lock (Gate) return Open.Values.ToList(); }
     }
 
+    /// <summary>
+    /// Closes <paramref name="cluster"/>, forgets it and, when it is the current cluster, clears the session default.
+    /// Returns false when it was already disconnected.
+    /// </summary>
+    public static bool Disconnect(RbdCluster cluster)
+    {
+        IRbdCluster? connection;
+        lock (Gate)
+        {
+            connection = cluster.Detach();
+            if (Open.TryGetValue(cluster.Key, out var open) && ReferenceEquals(open, cluster)) Open.Remove(cluster.Key);
+            if (ReferenceEquals(current, cluster)) current = null;
+        }
+        connection?.Dispose();
+        return connection is not null;
+    }
+
     /// <summary>Closes every open cluster (module removal).</summary>
     public static void DisconnectAll()
     {
-        List<RbdCluster> clusters;
-        lock (Gate)
+        foreach (var cluster in Connected)
         {
-            clusters = Open.Values.ToList();
-            Open.Clear();
-            current = null;
-        }
-        foreach (var cluster in clusters)
-        {
-            try { cluster.Connection.Dispose(); }
+            try { Disconnect(cluster); }
             catch (Exception) { /* closing on unload: nothing useful to report */ }
         }
     }

@@ -25,6 +25,15 @@ internal static class OpenStackSession
     public static OpenStackContext Context(RbdCluster cluster) =>
         new(cluster.Connection, Database(cluster), location => RbdSession.OpenEmbedded(location).Connection);
 
+    /// <summary>Closes the database of a cluster being disconnected (the next use of its location opens it again).</summary>
+    public static void Close(RbdCluster cluster)
+    {
+        lock (Gate)
+        {
+            if (Databases.Remove(cluster.Location, out var database)) database.Dispose();
+        }
+    }
+
     public static void CloseAll()
     {
         lock (Gate)
