@@ -4,14 +4,20 @@ using static RbdPowerShell.Engine.Tests.OpenStackTestBed;
 namespace RbdPowerShell.Engine.Tests;
 
 /// <summary>Cinder's Ceph backup driver on a second cluster (seed §5.3): full and incremental backups, restores.</summary>
-public class OpenStackCinderBackupTests : IDisposable
+public sealed class EmbeddedOpenStackCinderBackupTests() : OpenStackCinderBackupTests(Backend.Embedded, Backend.Embedded);
+public sealed class CephOpenStackCinderBackupTests() : OpenStackCinderBackupTests(Backend.Ceph, Backend.Embedded);
+/// <summary>Volumes on an embedded store, backups into a Ceph cluster (the other direction across backends).</summary>
+public sealed class EmbeddedToCephOpenStackCinderBackupTests() : OpenStackCinderBackupTests(Backend.Embedded, Backend.Ceph);
+
+public abstract class OpenStackCinderBackupTests : IDisposable
 {
-    private readonly OpenStackTestBed _bed = new(withBackupCluster: true);
+    private readonly OpenStackTestBed _bed;
     private readonly CinderVolume _volume;
     private int _writes;
 
-    public OpenStackCinderBackupTests()
+    protected OpenStackCinderBackupTests(Backend backend, Backend backupBackend)
     {
+        _bed = new(backend, backupBackend);
         _volume = _bed.Volume("data");
         Change();
     }
@@ -98,7 +104,7 @@ public class OpenStackCinderBackupTests : IDisposable
             $"rbd export-diff --pool openstack {_volume.RbdImage}@{snap} - | rbd import-diff --pool cinder_backup - {BaseSpec}",
         }, plan.Commands);
 
-        Assert.Equal((BaseSpec, "Diff", false, _bed.BackupCluster.Location), (backup.BaseImage, backup.Method, backup.IsIncremental, backup.BackupCluster));
+        Assert.Equal((BaseSpec, "Diff", false, _bed.BackupCluster.Locator), (backup.BaseImage, backup.Method, backup.IsIncremental, backup.BackupCluster));
         Assert.False(_bed.Exists(BaseSpec, _bed.Cluster));
         Assert.Equal(new[] { snap }, _bed.SnapNames(BaseSpec, _bed.BackupCluster));
         Assert.Equal(new[] { snap }, _bed.SnapNames(_volume.RbdImage));

@@ -4,9 +4,14 @@ using static RbdPowerShell.Engine.Tests.OpenStackTestBed;
 namespace RbdPowerShell.Engine.Tests;
 
 /// <summary>Cinder's RBD driver (seed §5.3): volumes (blank, from snapshot, volume or image), snapshots, clone depth, refusals.</summary>
-public class OpenStackCinderVolumeTests : IDisposable
+public sealed class EmbeddedOpenStackCinderVolumeTests() : OpenStackCinderVolumeTests(Backend.Embedded);
+public sealed class CephOpenStackCinderVolumeTests() : OpenStackCinderVolumeTests(Backend.Ceph);
+
+public abstract class OpenStackCinderVolumeTests : IDisposable
 {
-    private readonly OpenStackTestBed _bed = new();
+    private readonly OpenStackTestBed _bed;
+
+    protected OpenStackCinderVolumeTests(Backend backend) => _bed = new(backend);
 
     public void Dispose() => _bed.Dispose();
 

@@ -5,9 +5,14 @@ using static RbdPowerShell.Engine.Tests.OpenStackTestBed;
 namespace RbdPowerShell.Engine.Tests;
 
 /// <summary>Glance's rbd store (seed §5.1): upload, delete, and why an image in use cannot be deleted.</summary>
-public class OpenStackGlanceTests : IDisposable
+public sealed class EmbeddedOpenStackGlanceTests() : OpenStackGlanceTests(Backend.Embedded);
+public sealed class CephOpenStackGlanceTests() : OpenStackGlanceTests(Backend.Ceph);
+
+public abstract class OpenStackGlanceTests : IDisposable
 {
-    private readonly OpenStackTestBed _bed = new();
+    private readonly OpenStackTestBed _bed;
+
+    protected OpenStackGlanceTests(Backend backend) => _bed = new(backend);
 
     public void Dispose() => _bed.Dispose();
 

@@ -4,12 +4,19 @@ using static RbdPowerShell.Engine.Tests.OpenStackTestBed;
 namespace RbdPowerShell.Engine.Tests;
 
 /// <summary>Nova's rbd image backend (seed §5.2): boot by clone or download, server snapshot, delete.</summary>
-public class OpenStackNovaTests : IDisposable
+public sealed class EmbeddedOpenStackNovaTests() : OpenStackNovaTests(Backend.Embedded);
+public sealed class CephOpenStackNovaTests() : OpenStackNovaTests(Backend.Ceph);
+
+public abstract class OpenStackNovaTests : IDisposable
 {
-    private readonly OpenStackTestBed _bed = new();
+    private readonly OpenStackTestBed _bed;
     private readonly GlanceImage _image;
 
-    public OpenStackNovaTests() => _image = _bed.Upload();
+    protected OpenStackNovaTests(Backend backend)
+    {
+        _bed = new(backend);
+        _image = _bed.Upload();
+    }
 
     public void Dispose() => _bed.Dispose();
 

@@ -4,9 +4,14 @@ using static RbdPowerShell.Engine.Tests.OpenStackTestBed;
 namespace RbdPowerShell.Engine.Tests;
 
 /// <summary>What every workflow shares: plans that change nothing until run, cleanup after a failed step, persistence.</summary>
-public class OpenStackPlanTests : IDisposable
+public sealed class EmbeddedOpenStackPlanTests() : OpenStackPlanTests(Backend.Embedded);
+public sealed class CephOpenStackPlanTests() : OpenStackPlanTests(Backend.Ceph);
+
+public abstract class OpenStackPlanTests : IDisposable
 {
-    private readonly OpenStackTestBed _bed = new();
+    private readonly OpenStackTestBed _bed;
+
+    protected OpenStackPlanTests(Backend backend) => _bed = new(backend);
 
     public void Dispose() => _bed.Dispose();
 

@@ -14,23 +14,25 @@ internal sealed class OpenStackTestBed : IDisposable
     public const string Pool = "openstack", BackupPool = "cinder_backup";
     public const ulong MiB = 1 << 20, GiB = 1 << 30;
 
-    private readonly TempStore _store = new();
+    private readonly TempStore _store;
     private readonly TempStore? _backup;
     private readonly List<IRbdCluster> _opened = new();
     private readonly string _files = Path.Combine(Path.GetTempPath(), "rbdps-files-" + Guid.NewGuid().ToString("n"));
     private int _ids;
     private DateTime _now = new(2017, 6, 1, 8, 0, 0, DateTimeKind.Utc);
 
-    public OpenStackTestBed(bool withBackupCluster = false)
+    /// <param name="backupBackend">A second cluster for backups, of this backend; null: backups go to this cluster.</param>
+    public OpenStackTestBed(Backend backend = Backend.Embedded, Backend? backupBackend = null)
     {
+        _store = new TempStore(backend);
         Cluster.CreatePool(Pool);
         Directory.CreateDirectory(_files);
-        Database = OpenStackDatabase.Open(_store.Directory);
-        if (withBackupCluster)
+        Database = OpenStackDatabase.Open(Cluster);
+        if (backupBackend is { } other)
         {
-            _backup = new TempStore();
+            _backup = new TempStore(other);
             _backup.Cluster.CreatePool(BackupPool);
-            Database.Settings = Database.Settings with { BackupCluster = _backup.Cluster.Location };
+            Database.Settings = Database.Settings with { BackupCluster = _backup.Cluster.Locator };
         }
         else Cluster.CreatePool(BackupPool);
         Context = NewContext();
@@ -60,7 +62,7 @@ internal sealed class OpenStackTestBed : IDisposable
     public void ReopenDatabase()
     {
         Database.Dispose();
-        Database = OpenStackDatabase.Open(_store.Directory);
+        Database = OpenStackDatabase.Open(Cluster);
         Context = NewContext();
     }
 
@@ -73,8 +75,9 @@ internal sealed class OpenStackTestBed : IDisposable
 
     private IRbdCluster OpenCluster(string location)
     {
-        if (_backup is not null && location == _backup.Cluster.Location) return _backup.Cluster;
-        var cluster = EmbeddedCluster.Open(location);
+        if (_backup is not null && location == _backup.Cluster.Locator) return _backup.Cluster;
+        var cluster = Ceph.CephConnectOptions.FromLocator(location) is { } options
+            ? Ceph.CephCluster.Connect(options) : EmbeddedCluster.Open(location);
         _opened.Add(cluster);
         return cluster;
     }

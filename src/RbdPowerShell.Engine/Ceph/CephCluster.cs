@@ -24,6 +24,9 @@ public sealed partial class CephCluster : IRbdCluster
     public CephConnectOptions Options { get; }
     public Guid Fsid { get; }
     public string Location => Options.ConfigFile;
+    public string Locator => Options.Locator;
+
+    public IRecordStore OpenRecordStore() => new CephRecordStore(this, Options.RecordPool);
     private string? Namespace => string.IsNullOrEmpty(Options.Namespace) ? null : Options.Namespace;
 
     /// <summary>

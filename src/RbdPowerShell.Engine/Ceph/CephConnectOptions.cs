@@ -9,6 +9,9 @@ public sealed record CephConnectOptions(string ConfigFile)
     public string? Keyring { get; init; }
     /// <summary>The RBD namespace every pool is seen through (rbd --namespace); null or empty: the default namespace.</summary>
     public string? Namespace { get; init; }
+    /// <summary>The pool whose (namespace's) RADOS object keeps the OpenStack records of this cluster.</summary>
+    public string RecordPool { get; init; } = DefaultRecordPool;
+    public const string DefaultRecordPool = "openstack";
     /// <summary>How long connecting may wait for the monitors (client_mount_timeout).</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -17,7 +20,8 @@ public sealed record CephConnectOptions(string ConfigFile)
     /// <c>ceph:&lt;conf&gt;?id=&lt;client&gt;[&amp;namespace=&lt;ns&gt;]</c>.
     /// </summary>
     public string Locator => $"ceph:{ConfigFile}?id={Uri.EscapeDataString(ClientId)}" +
-                             (string.IsNullOrEmpty(Namespace) ? "" : $"&namespace={Uri.EscapeDataString(Namespace)}");
+                             (string.IsNullOrEmpty(Namespace) ? "" : $"&namespace={Uri.EscapeDataString(Namespace)}") +
+                             (RecordPool == DefaultRecordPool ? "" : $"&records={Uri.EscapeDataString(RecordPool)}");
 
     /// <summary>Parses a <see cref="Locator"/>; null when <paramref name="text"/> is not one (a store directory).</summary>
     public static CephConnectOptions? FromLocator(string text)
@@ -35,6 +39,7 @@ public sealed record CephConnectOptions(string ConfigFile)
             {
                 "id" => options with { ClientId = value },
                 "namespace" => options with { Namespace = value },
+                "records" => options with { RecordPool = value },
                 _ => options,
             };
         }

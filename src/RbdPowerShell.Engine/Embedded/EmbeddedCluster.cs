@@ -34,6 +34,9 @@ public sealed partial class EmbeddedCluster : IRbdCluster, IRbdStoreCheck
 
     public Guid Fsid { get; }
     public string Location { get; }
+    public string Locator => Location;
+
+    public IRecordStore OpenRecordStore() => new SqliteRecordStore(Location);
 
     internal T Write<T>(Func<T> work) => Index.Write(work);
     internal void Write(Action work) => Index.Write(work);

@@ -45,7 +45,7 @@ public static class CinderBackupWorkflows
         var backup = new CinderBackup
         {
             Id = context.NewId(), Name = name ?? "", VolumeId = volume.Id, ParentId = incremental ? previous!.Id : null,
-            IsIncremental = incremental, SizeGB = volume.SizeGB, BackupCluster = backupCluster.Location, CreatedAt = context.Clock(),
+            IsIncremental = incremental, SizeGB = volume.SizeGB, BackupCluster = backupCluster.Locator, CreatedAt = context.Clock(),
         };
         var plan = new WorkflowPlan<CinderBackup>($"back up volume '{volume.Name}' ({volume.Id})");
         if (context.Settings.UpstreamBehavior)

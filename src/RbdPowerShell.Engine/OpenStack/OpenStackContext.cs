@@ -10,7 +10,7 @@ public sealed class OpenStackContext
 {
     private readonly Func<string, IRbdCluster> _openCluster;
 
-    /// <param name="openCluster">Opens another cluster by location (the backup cluster of the settings).</param>
+    /// <param name="openCluster">Opens another cluster by locator (the backup cluster of the settings).</param>
     public OpenStackContext(IRbdCluster cluster, OpenStackDatabase database, Func<string, IRbdCluster> openCluster)
     {
         Cluster = cluster;
@@ -63,8 +63,8 @@ public sealed class OpenStackContext
         return record;
     }
 
-    /// <summary>A cluster by location: this one, the backup cluster, or another store.</summary>
-    public IRbdCluster OpenCluster(string location) => location == Cluster.Location ? Cluster : _openCluster(location);
+    /// <summary>A cluster by locator (<see cref="IRbdCluster.Locator"/>): this one, the backup cluster, or another.</summary>
+    public IRbdCluster OpenCluster(string locator) => locator == Cluster.Locator ? Cluster : _openCluster(locator);
 
     // ---- rbd helpers shared by the workflows ------------------------------------------------------
 

@@ -13,6 +13,15 @@ public interface IRbdCluster : IDisposable
     /// <summary>Where the cluster is: a store directory or a ceph.conf path.</summary>
     string Location { get; }
 
+    /// <summary>
+    /// The text that opens this cluster again from any host (settings and backup records keep it): the store
+    /// directory, or <c>ceph:&lt;conf&gt;?id=&lt;client&gt;[&amp;namespace=&lt;ns&gt;]</c>.
+    /// </summary>
+    string Locator { get; }
+
+    /// <summary>The records kept beside this cluster (see <see cref="IRecordStore"/>).</summary>
+    IRecordStore OpenRecordStore();
+
     IReadOnlyList<string> ListPools();
     void CreatePool(string pool);
     /// <summary>Removes the pool and every image in it. EBUSY while images elsewhere are clones of it.</summary>

@@ -34,6 +34,10 @@ internal static class RbdSession
     public static RbdCluster OpenCeph(CephConnectOptions options) =>
         OpenOnce(options.Locator, key => new RbdCluster(CephCluster.Connect(options), CephBackend, key, options));
 
+    /// <summary>A cluster by its locator (settings and backup records keep one): a Ceph connection or a store directory.</summary>
+    public static RbdCluster OpenByLocator(string locator) =>
+        CephConnectOptions.FromLocator(locator) is { } options ? OpenCeph(options) : OpenEmbedded(locator);
+
     private static RbdCluster OpenOnce(string key, Func<string, RbdCluster> connect)
     {
         lock (Gate)

@@ -3,7 +3,7 @@ using RbdPowerShell.Engine.OpenStack;
 
 namespace RbdPowerShell;
 
-/// <summary>The OpenStack database of each connected cluster (one open connection per store directory).</summary>
+/// <summary>The OpenStack database of each connected cluster (one per cluster locator).</summary>
 internal static class OpenStackSession
 {
     private static readonly object Gate = new();
@@ -15,22 +15,22 @@ internal static class OpenStackSession
     {
         lock (Gate)
         {
-            if (!Databases.TryGetValue(cluster.Location, out var database))
-                Databases[cluster.Location] = database = OpenStackDatabase.Open(cluster.Location);
+            if (!Databases.TryGetValue(cluster.Locator, out var database))
+                Databases[cluster.Locator] = database = OpenStackDatabase.Open(cluster);
             return database;
         }
     }
 
     /// <summary>A context for one call: the cluster, its database and settings as they are now.</summary>
     public static OpenStackContext Context(RbdCluster cluster) =>
-        new(cluster.Connection, Database(cluster), location => RbdSession.OpenEmbedded(location).Connection);
+        new(cluster.Connection, Database(cluster), locator => RbdSession.OpenByLocator(locator).Connection);
 
     /// <summary>Closes the database of a cluster being disconnected (the next use of its location opens it again).</summary>
     public static void Close(RbdCluster cluster)
     {
         lock (Gate)
         {
-            if (Databases.Remove(cluster.Location, out var database)) database.Dispose();
+            if (Databases.Remove(cluster.Key, out var database)) database.Dispose();
         }
     }
 

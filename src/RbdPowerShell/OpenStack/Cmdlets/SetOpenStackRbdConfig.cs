@@ -121,7 +121,7 @@ public sealed class SetOpenStackRbdConfigCommand : OpenStackCmdlet
     private string? LocationOf(object? value) => (value is PSObject pso ? pso.BaseObject : value) switch
     {
         null => null,
-        RbdCluster cluster => cluster.Location,
+        RbdCluster cluster => cluster.Connection.Locator,
         string { Length: 0 } => null,
         string directory => ResolvePath(directory),
         DirectoryInfo directory => directory.FullName,
