@@ -1,7 +1,8 @@
 <#
 .SYNOPSIS
     The seed's rbd tour (section 1.1), then its OpenStack questions (section 5, DemoOpenStack.ps1),
-    with RbdPowerShell on a fresh embedded store.
+    with RbdPowerShell on a fresh embedded store, or, when CEPH_CONF names a ceph.conf, on that Ceph cluster
+    seen through a new RBD namespace (removed at the end).
 
 .DESCRIPTION
     Started by `build.ps1 Demo` in a child pwsh. Every step prints what it did; -Verbose makes
@@ -35,8 +36,17 @@ function Format-Bytes([double] $Bytes) {
 try {
     New-Item -ItemType Directory -Path $work | Out-Null
 
-    Step "Connect to a new embedded store in $store (created on first use)"
-    Connect-RbdCluster $store | Out-Host
+    $onCeph = [bool]$env:CEPH_CONF
+    if ($onCeph) {
+        $namespace = 'rbdps-demo-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+        Step "Connect to the Ceph cluster in $env:CEPH_CONF through librbd, seen through a new RBD namespace $namespace"
+        function Use-MainCluster { Connect-RbdCluster -ConfigFile $env:CEPH_CONF -Namespace $namespace }
+    } else {
+        Step "Connect to a new embedded store in $store (created on first use)"
+        function Use-MainCluster { Connect-RbdCluster $store }
+    }
+    $main = Use-MainCluster
+    $main | Out-Host
 
     Step 'Create the pool openstack'
     New-RbdPool openstack -Verbose | Out-Host
@@ -101,10 +111,12 @@ try {
     Remove-RbdImage openstack/int32bit-test-1 -Confirm:$false -Verbose
     Get-RbdImage openstack | Out-Host
 
-    Step 'Check the store'
-    $findings = @(Test-RbdStore)
-    Write-Host "  $(if ($findings) { "$($findings.Count) problems:" } else { 'consistent: no findings' })"
-    $findings | Out-Host
+    if (-not $onCeph) {
+        Step 'Check the store'
+        $findings = @(Test-RbdStore)
+        Write-Host "  $(if ($findings) { "$($findings.Count) problems:" } else { 'consistent: no findings' })"
+        $findings | Out-Host
+    }
 
     # The seed's seven OpenStack questions, on the same store.
     . (Join-Path $PSScriptRoot 'DemoOpenStack.ps1')
@@ -116,5 +128,10 @@ try {
     Write-Host $_.InvocationInfo.PositionMessage
     exit 1
 } finally {
+    if ($onCeph -and $main) {
+        # The namespace goes with its images: clones first (a pool whose images are cloned elsewhere waits a round).
+        foreach ($round in 1, 2) { Get-RbdPool -Cluster $main | Remove-RbdPool -Cluster $main -Force -Confirm:$false -ErrorAction SilentlyContinue }
+    }
+    Get-RbdCluster -All | Disconnect-RbdCluster -Confirm:$false
     Remove-Item $work -Recurse -Force -ErrorAction Ignore
 }

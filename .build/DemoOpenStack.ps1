@@ -5,7 +5,8 @@
 
 .DESCRIPTION
     Dot-sourced by Demo.ps1 after the rbd tour, on the same store (the session's cluster). Uses Demo.ps1's
-    Step, Format-Bytes, $work and $store. The backup cluster is a second store beside the first.
+    Step, Format-Bytes, $work and Use-MainCluster. The backup cluster is an embedded store in $work (on Ceph: backups
+    cross from the Ceph cluster into that store and are restored back).
 #>
 
 function Question([string] $Text) {
@@ -123,7 +124,7 @@ $backupStore = Join-Path $work 'backup-store'
 Step "A second store as the backup cluster (backup_ceph_conf): $backupStore"
 $backupCluster = Connect-RbdCluster $backupStore
 New-RbdPool cinder_backup -Cluster $backupCluster | Out-Null
-Connect-RbdCluster $store | Out-Null
+Use-MainCluster | Out-Null
 Set-OpenStackRbdConfig -BackupCluster $backupCluster | Out-Null
 Step 'Full backup, write 4 MiB more, incremental backup (export-diff | import-diff)'
 $full = Backup-CinderVolume $volume -Verbose
@@ -167,8 +168,8 @@ foreach ($list in { Get-GlanceImage }, { Get-NovaServer }, { Get-CinderVolume })
     & $list | Format-Table -AutoSize | Out-String -Width 250 | Write-Host
 }
 
-Step 'Check both stores'
-foreach ($cluster in (Get-RbdCluster), $backupCluster) {
+Step 'Check the embedded stores'
+foreach ($cluster in @((Get-RbdCluster), $backupCluster) | Where-Object Backend -EQ Embedded) {
     $findings = @(Test-RbdStore -Cluster $cluster)
     Show $cluster.Location $(if ($findings) { "$($findings.Count) problems" } else { 'consistent: no findings' })
     $findings | Out-Host

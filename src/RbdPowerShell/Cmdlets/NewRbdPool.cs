@@ -15,7 +15,9 @@ public sealed class NewRbdPoolCommand : RbdCmdlet
     protected override void ProcessTarget()
     {
         NameRules.Check(Name, "pool");
-        var command = $"ceph osd pool create {RbdCommandLine.Arg(Name)} && rbd pool init {RbdCommandLine.Arg(Name)}";
+        var command = TargetCluster.Namespace is { } ns
+            ? $"rbd namespace create --pool {RbdCommandLine.Arg(Name)} --namespace {RbdCommandLine.Arg(ns)}  # a pool as this namespace sees it"
+            : $"ceph osd pool create {RbdCommandLine.Arg(Name)} && rbd pool init {RbdCommandLine.Arg(Name)}";
         if (!ShouldRun(command, $"create pool '{Name}'")) return;
         Connection.CreatePool(Name);
         WriteObject(new RbdPool(Name, 0, TargetCluster));

@@ -177,6 +177,7 @@ public abstract class RbdCmdlet : PSCmdlet
     /// </summary>
     protected bool ShouldRun(string command, string action, bool force = false)
     {
+        command = TargetCluster.CommandLine(command);
         if (force && !MyInvocation.BoundParameters.ContainsKey("Confirm") && !IsWhatIf)
         {
             WriteVerbose(command);
@@ -190,7 +191,7 @@ public abstract class RbdCmdlet : PSCmdlet
         : SessionState.PSVariable.GetValue("WhatIfPreference") is { } pref && LanguagePrimitives.IsTrue(pref);
 
     /// <summary>-Verbose: the rbd command line of a read-only call.</summary>
-    protected void WriteCommand(string command) => WriteVerbose(command);
+    protected void WriteCommand(string command) => WriteVerbose(TargetCluster.CommandLine(command));
 
     /// <summary>Write-Progress for a long engine call: <c>using var p = Progress("Image flatten", spec);</c></summary>
     internal ProgressReporter Progress(string activity, object target) => new(this, activity, target.ToString() ?? "");

@@ -32,7 +32,9 @@ public sealed class RemoveRbdPoolCommand : RbdCmdlet
     {
         var name = InputObject?.Name ?? Name;
         NameRules.Check(name, "pool");
-        var command = $"ceph osd pool delete {RbdCommandLine.Arg(name)} {RbdCommandLine.Arg(name)} --yes-i-really-really-mean-it";
+        var command = TargetCluster.Namespace is { } ns
+            ? $"rbd namespace remove --pool {RbdCommandLine.Arg(name)} --namespace {RbdCommandLine.Arg(ns)}  # after its images"
+            : $"ceph osd pool delete {RbdCommandLine.Arg(name)} {RbdCommandLine.Arg(name)} --yes-i-really-really-mean-it";
         if (!Force)
         {
             var images = Connection.ListImages(name);

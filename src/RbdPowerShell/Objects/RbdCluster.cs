@@ -50,6 +50,13 @@ public sealed class RbdCluster
         $"{Backend} cluster at {Location}" + (ClientId is null ? "" : $" as client.{ClientId}") +
         (Namespace is null ? "" : $" in namespace '{Namespace}'");
 
+    /// <summary>
+    /// An rbd command line as it must be typed for this cluster: with a namespace, every rbd call gets
+    /// <c>--namespace ns</c> (the pool commands become rbd namespace create/remove, see New-/Remove-RbdPool).
+    /// </summary>
+    internal string CommandLine(string command) => Namespace is null ? command
+        : System.Text.RegularExpressions.Regex.Replace(command, @"(^|&& |\| )rbd ", "$1rbd --namespace " + RbdCommandLine.Arg(Namespace) + " ");
+
     /// <summary>What the session knows it by: the store directory or the Ceph locator.</summary>
     internal string Key { get; }
 

@@ -36,7 +36,7 @@ public abstract class OpenStackCmdlet : RbdCmdlet
     {
         result = default!;
         var plan = build(Context);
-        var commands = plan.Commands;
+        var commands = plan.Commands.Select(TargetCluster.CommandLine).ToList();
         if (IsWhatIf)
         {
             foreach (var command in commands) ShouldProcess(command, command, "WhatIf");
@@ -80,7 +80,7 @@ public abstract class OpenStackCmdlet : RbdCmdlet
             _progress = progress;
         }
 
-        public void Running(string command) => _cmdlet.WriteVerbose(command);
+        public void Running(string command) => _cmdlet.WriteVerbose(_cmdlet.TargetCluster.CommandLine(command));
         public ProgressHandler? Progress(string command) => _progress.Handler;
         public void Warning(string message) => _cmdlet.WriteWarning(message);
     }
