@@ -55,7 +55,7 @@ public sealed class RbdCluster
     /// <c>--namespace ns</c> (the pool commands become rbd namespace create/remove, see New-/Remove-RbdPool).
     /// </summary>
     internal string CommandLine(string command) => Namespace is null ? command
-        : System.Text.RegularExpressions.Regex.Replace(command, @"(^|&& |\| )rbd ", "$1rbd --namespace " + RbdCommandLine.Arg(Namespace) + " ");
+        : System.Text.RegularExpressions.Regex.Replace(command, @"(^|&& |\| )rbd (?!namespace )", "$1rbd --namespace " + RbdCommandLine.Arg(Namespace) + " ");
 
     /// <summary>What the session knows it by: the store directory or the Ceph locator.</summary>
     internal string Key { get; }
