@@ -45,6 +45,11 @@ public sealed class ConnectRbdClusterCommand : PSCmdlet
     public string? Keyring { get; set; }
 
     /// <summary>The RBD namespace every pool is seen through (rbd --namespace).</summary>
+    /// <summary>The pool (seen through -Namespace) whose RADOS object keeps the OpenStack records of this cluster.</summary>
+    [Parameter(ParameterSetName = CephSet)]
+    [ValidateNotNullOrEmpty]
+    public string RecordPool { get; set; } = CephConnectOptions.DefaultRecordPool;
+
     [Parameter(ParameterSetName = CephSet)]
     public string? Namespace { get; set; }
 
@@ -102,7 +107,7 @@ public sealed class ConnectRbdClusterCommand : PSCmdlet
     private RbdCluster ConnectCeph(string configFile)
     {
         RequireFile(configFile, "CephConfigUnreadable", "configuration file");
-        var options = new CephConnectOptions(configFile) { ClientId = Id, Namespace = Namespace };
+        var options = new CephConnectOptions(configFile) { ClientId = Id, Namespace = Namespace, RecordPool = RecordPool };
         if (Keyring is not null) options = options with { Keyring = RequireFile(ResolvePath(Keyring), "CephKeyringUnreadable", "keyring") };
         if (MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec))) options = options with { Timeout = TimeSpan.FromSeconds(TimeoutSec) };
         WriteVerbose($"Connecting to the Ceph cluster of {options.ConfigFile} as client.{options.ClientId}" +
