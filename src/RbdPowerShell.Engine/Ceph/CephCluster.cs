@@ -166,22 +166,10 @@ public sealed partial class CephCluster : IRbdCluster
     public unsafe IReadOnlyList<string> ListImages(string pool)
     {
         var io = IoCtx(pool);
-        for (nuint max = 64; ; max *= 2)
-        {
-            var specs = new ImageSpecNative[max];
-            nuint count = max;
-            fixed (ImageSpecNative* p = specs)
-            {
-                int rc = Rbd.rbd_list2(io, p, ref count);
-                if (rc == -34) { max = Math.Max(max, count); continue; }
-                CephErrors.Check(rc, "Listing the images of", pool);
-                var names = new List<string>((int)count);
-                for (nuint i = 0; i < count; i++) names.Add(NativeStrings.Read(p[i].Name));
-                Rbd.rbd_image_spec_list_cleanup(p, count);
-                names.Sort(StringComparer.Ordinal);
-                return names;
-            }
-        }
+        var names = NativeLists.Read<ImageSpecNative, string>((ImageSpecNative* p, ref nuint n) => Rbd.rbd_list2(io, p, ref n),
+            spec => NativeStrings.Read(spec.Name), Rbd.rbd_image_spec_list_cleanup, "Listing the images of", pool);
+        names.Sort(StringComparer.Ordinal);
+        return names;
     }
 
     public void CreateImage(string pool, string image, ulong size, ImageOptions options)

@@ -173,22 +173,11 @@ internal sealed unsafe partial class CephImage : IRbdImage
     public IReadOnlyList<ChildSpec> ListChildren()
     {
         if (Snapshot is null) return Array.Empty<ChildSpec>();
-        for (nuint max = 16; ; max *= 2)
-        {
-            var children = new LinkedImageSpecNative[max];
-            nuint count = max;
-            fixed (LinkedImageSpecNative* p = children)
-            {
-                int rc = Rbd.rbd_list_children3(_handle, p, ref count);
-                if (rc == -34) { max = Math.Max(max, count); continue; }
-                Check(rc, "Listing the children of");
-                var result = new List<ChildSpec>();
-                for (nuint i = 0; i < count; i++)
-                    if (p[i].Trash == 0) result.Add(new ChildSpec(NativeStrings.Read(p[i].PoolName), NativeStrings.Read(p[i].ImageName)));
-                Rbd.rbd_linked_image_spec_list_cleanup(p, count);
-                return result.OrderBy(c => c.Pool, StringComparer.Ordinal).ThenBy(c => c.Image, StringComparer.Ordinal).ToList();
-            }
-        }
+        var children = NativeLists.Read<LinkedImageSpecNative, ChildSpec?>((LinkedImageSpecNative* p, ref nuint n) => Rbd.rbd_list_children3(_handle, p, ref n),
+            child => child.Trash != 0 ? null : new ChildSpec(NativeStrings.Read(child.PoolName), NativeStrings.Read(child.ImageName)),
+            Rbd.rbd_linked_image_spec_list_cleanup, "Listing the children of", Spec);
+        return children.OfType<ChildSpec>()
+            .OrderBy(c => c.Pool, StringComparer.Ordinal).ThenBy(c => c.Image, StringComparer.Ordinal).ToList();
     }
 
     public void Dispose() => _handle.Dispose();

@@ -46,3 +46,33 @@ internal static unsafe class NativeStrings
         return names;
     }
 }
+
+/// <summary>librbd's list calls: a caller-allocated array, -ERANGE with the count needed when it is too small, a cleanup.</summary>
+internal static unsafe class NativeLists
+{
+    public delegate int ListCall<T>(T* items, ref nuint count) where T : unmanaged;
+    public delegate void Cleanup<T>(T* items, nuint count) where T : unmanaged;
+
+    public static List<R> Read<T, R>(ListCall<T> list, Func<T, R> map, Cleanup<T> cleanup, string operation, string target)
+        where T : unmanaged
+    {
+        for (nuint max = 16; ; max *= 2)
+        {
+            var items = new T[max];
+            nuint count = max;
+            fixed (T* p = items)
+            {
+                int rc = list(p, ref count);
+                if (rc == -34) { max = Math.Max(max, count); continue; }
+                CephErrors.Check(rc, operation, target);
+                try
+                {
+                    var result = new List<R>((int)count);
+                    for (nuint i = 0; i < count; i++) result.Add(map(p[i]));
+                    return result;
+                }
+                finally { cleanup(p, count); }
+            }
+        }
+    }
+}
