@@ -46,6 +46,7 @@ public sealed partial class CephCluster : IRbdCluster
 
     private unsafe byte[] PoolListBuffer()
     {
+        RequireOpen();
         for (int size = 4096; ; size *= 2)
         {
             var buffer = new byte[size];
@@ -93,6 +94,7 @@ public sealed partial class CephCluster : IRbdCluster
             CephErrors.Check(Rbd.rbd_namespace_create(existing, Namespace), "Creating namespace in", pool);
             return;
         }
+        RequireOpen();
         CephErrors.Check(Rados.rados_pool_create(_rados, pool), "Creating pool", pool);
         using var io = NewIoCtx(pool, inView: false)!;
         CephErrors.Check(Rbd.rbd_pool_init(io, false), "rbd pool init", pool);
@@ -243,6 +245,7 @@ public sealed partial class CephCluster : IRbdCluster
     {
         lock (_gate)
         {
+            RequireOpen();
             if (_pools.TryGetValue(pool, out var cached)) return cached;
             var io = NewIoCtx(pool, inView: true) ?? throw Refusals.PoolNotFound(pool);
             _pools[pool] = io;
@@ -274,6 +277,13 @@ public sealed partial class CephCluster : IRbdCluster
 
     private bool _disposed;
 
+    private void RequireOpen()
+    {
+        if (_disposed)
+            throw new RbdException(RbdErrno.ENOTCONN, Location,
+                $"The connection to the cluster in '{Location}' is closed. Connect to it again with Connect-RbdCluster.") { ErrorId = "ClusterDisconnected" };
+    }
+
     public void Dispose()
     {
         lock (_gate)
@@ -283,6 +293,5 @@ public sealed partial class CephCluster : IRbdCluster
             foreach (var io in _pools.Values) io.Dispose();
             _pools.Clear();
         }
-        CephConnection.Release(_rados);
     }
 }

@@ -18,10 +18,12 @@ internal static class CephConnection
 
     /// <summary>
     /// One rados client per conf, client and keyring in a process, shared by every connection to it (whatever its
-    /// namespace): connecting is then paid once, and fewer clients start and stop, which librados does badly when
-    /// several do so at once (see <see cref="RadosHandle.Lifecycle"/>).
+    /// namespace) and kept until the process exits: connecting is paid once, and clients do not start and stop
+    /// while others work, which librados does badly (seen here as std::system_error aborts in its io_context
+    /// threads when tests connected and disconnected in parallel). Disconnecting closes a connection's ioctxs
+    /// and images; the client itself goes at exit (<see cref="OpenHandles"/>).
     /// </summary>
-    private static readonly Dictionary<string, (RadosHandle Handle, Guid Fsid, int Users)> Clients = new(StringComparer.Ordinal);
+    private static readonly Dictionary<string, (RadosHandle Handle, Guid Fsid)> Clients = new(StringComparer.Ordinal);
 
     public static IRbdCluster Open(CephConnectOptions options, Func<RadosHandle, Guid, IRbdCluster> make)
     {
@@ -30,27 +32,9 @@ internal static class CephConnection
         lock (RadosHandle.Lifecycle)
         {
             if (!Clients.TryGetValue(key, out var client) || client.Handle.IsClosed)
-            {
-                var (handle, fsid) = Connect(options);
-                client = (handle, fsid, 0);
-            }
-            Clients[key] = client with { Users = client.Users + 1 };
-            try { return make(client.Handle, client.Fsid); }
-            catch { Release(client.Handle); throw; }
+                Clients[key] = client = Connect(options);
+            return make(client.Handle, client.Fsid);
         }
-    }
-
-    /// <summary>A connection is done with its client: the last one shuts it down (once its ioctxs and images are closed).</summary>
-    public static void Release(RadosHandle handle)
-    {
-        lock (RadosHandle.Lifecycle)
-        {
-            var (key, client) = Clients.FirstOrDefault(c => c.Value.Handle == handle);
-            if (key is null) { handle.Dispose(); return; }
-            if (client.Users > 1) { Clients[key] = client with { Users = client.Users - 1 }; return; }
-            Clients.Remove(key);
-        }
-        handle.Dispose();
     }
 
     private static (RadosHandle, Guid) Connect(CephConnectOptions options)
