@@ -29,7 +29,10 @@ internal sealed unsafe partial class CephImage : IRbdImage
     {
         var io = cluster.IoCtx(pool);
         var handle = new ImageHandle(io);
-        int rc = snapshot is null ? Rbd.rbd_open(io, name, out var raw, null) : Rbd.rbd_open_read_only(io, name, out raw, snapshot);
+        int rc;
+        IntPtr raw;
+        lock (ImageHandle.OpenClose)
+            rc = snapshot is null ? Rbd.rbd_open(io, name, out raw, null) : Rbd.rbd_open_read_only(io, name, out raw, snapshot);
         if (rc < 0)
         {
             handle.Abandon();
