@@ -287,6 +287,19 @@ function Get-ProgressActivity {
     finally { $ps.Dispose() }
 }
 
+function Get-RbdCommandPattern {
+    <#
+    What a -Verbose or -WhatIf rbd command line must match on -Cluster: -Pattern as written for rbd's default
+    namespace ('rbd snap create p/i@s'); on a Ceph connection seen through a namespace rbd is given
+    --namespace <ns> first, and -InNamespace (with {ns} for the namespace) replaces a pattern that differs more.
+    #>
+    param([Parameter(Mandatory)][string]$Pattern, [string]$InNamespace, [object]$Cluster = (Get-RbdCluster))
+    $ns = $Cluster.Namespace
+    if (-not $ns) { return $Pattern }
+    if ($InNamespace) { return $InNamespace.Replace('{ns}', [regex]::Escape($ns)) }
+    $Pattern -replace '^rbd ', "rbd --namespace $([regex]::Escape($ns)) "
+}
+
 function Get-AllocatedBytes {
     <# Disk space a file really uses (st_blocks * 512 on Unix), to tell sparse files apart. #>
     param([Parameter(Mandatory)][string]$Path)
