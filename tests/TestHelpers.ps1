@@ -295,7 +295,8 @@ function Get-RbdCommandPattern {
     #>
     param([Parameter(Mandatory)][string]$Pattern, [string]$InNamespace, [object]$Cluster = (Get-RbdCluster))
     $ns = $Cluster.Namespace
-    if (-not $ns) { return $Pattern }
+    # rbd merge-diff reads and writes files only: no cluster, no namespace.
+    if (-not $ns -or $Pattern -like 'rbd merge-diff *') { return $Pattern }
     if ($InNamespace) { return $InNamespace.Replace('{ns}', [regex]::Escape($ns)) }
     $Pattern -replace '^rbd ', "rbd --namespace $([regex]::Escape($ns)) "
 }
