@@ -5,7 +5,8 @@
 
 .DESCRIPTION
     Build  restore, compile and lay out the importable module in out/RbdPowerShell (with help).
-    Test   Build, then the xunit engine tests and the Pester scenarios (tests/*.Tests.ps1).
+    Test   Build, then the xunit engine tests and the Pester scenarios (tests/*.Tests.ps1), once on the
+           embedded store and once on the Ceph cluster CEPH_CONF names (required when CI=true).
     Demo   Build, then the seed's rbd tour on a fresh embedded store in a temporary folder.
     Bench  Build, then the engine benchmarks (ratios against cp --sparse=always).
     Shell  Build, then an interactive pwsh with the module imported.
@@ -126,24 +127,31 @@ function Get-PesterManifest {
     throw 'Pester 5.7.1 was restored but Pester.psd1 was not found in the NuGet packages folders.'
 }
 
-function Invoke-PesterTests {
+# The backends the Pester suite runs on: Embedded always; Ceph when CEPH_CONF names a cluster, and under CI
+# (CI=true) always, so that a missing cluster fails the run instead of skipping it.
+function Get-PesterBackends {
+    if ($env:CEPH_CONF -or $env:CI -eq 'true') { @('Embedded', 'Ceph') } else { @('Embedded') }
+}
+
+# Runs the suite once on -Backend in a child pwsh; returns its summary (Passed, Failed, Seconds).
+function Invoke-PesterTests([string] $Backend) {
     $scripts = @(Get-ChildItem (Join-Path $root 'tests') -Filter '*.Tests.ps1' -File -ErrorAction Ignore)
     if (-not $scripts) {
         Write-Warning 'No tests/*.Tests.ps1 files.'
-        return @{ Passed = 0; Failed = 0 }
+        return [pscustomobject]@{ Passed = 0; Failed = 0; Seconds = 0 }
     }
-    Write-Step "Pester: $($scripts.Count) test files"
-    $summary = Join-Path $resultsDir 'pester-summary.json'
+    Write-Step "Pester on $($Backend): $($scripts.Count) test files"
+    $summary = Join-Path $resultsDir "pester-summary-$Backend.json"
     $env:RBDPS_MODULE = $manifest
     $exitCode = Invoke-ChildPwsh @('-NonInteractive', '-File', (Join-Path $root '.build/Invoke-PesterTests.ps1'),
         '-PesterManifest', (Get-PesterManifest), '-Path', (Join-Path $root 'tests'),
-        '-ResultDirectory', $resultsDir)
+        '-ResultDirectory', $resultsDir, '-Backend', $Backend)
     if (-not (Test-Path $summary)) {
-        Write-Host "The Pester run exited with code $exitCode before writing its summary; counted as one failure." -ForegroundColor Red
-        return @{ Passed = 0; Failed = 1 }
+        Write-Host "The Pester run on $Backend exited with code $exitCode before writing its summary; counted as one failure." -ForegroundColor Red
+        return [pscustomobject]@{ Passed = 0; Failed = 1; Seconds = 0 }
     }
     $counts = Get-Content $summary -Raw | ConvertFrom-Json
-    @{ Passed = [int]$counts.Passed; Failed = [int]$counts.Failed }
+    [pscustomobject]@{ Passed = [int]$counts.Passed; Failed = [int]$counts.Failed; Seconds = [int]$counts.Seconds }
 }
 
 function Invoke-Test {
@@ -151,11 +159,20 @@ function Invoke-Test {
     if (Test-Path $resultsDir) { Remove-Item $resultsDir -Recurse -Force }
     New-Item -ItemType Directory $resultsDir | Out-Null
     $xunit = Invoke-Xunit
-    $pester = Invoke-PesterTests
+    $backends = Get-PesterBackends
+    $pester = [ordered]@{}
+    foreach ($backend in $backends) { $pester[$backend] = Invoke-PesterTests $backend }
+    $passed = [int]($pester.Values | Measure-Object -Property Passed -Sum).Sum
+    $failed = [int]($pester.Values | Measure-Object -Property Failed -Sum).Sum
     Write-Host ''
     Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed"
-    Write-Host "Pester: $($pester.Passed) passed, $($pester.Failed) failed"
-    if ($xunit.Failed -or $pester.Failed) { return 1 }
+    foreach ($backend in $pester.Keys) {
+        $r = $pester[$backend]
+        Write-Host "Pester ($backend): $($r.Passed) passed, $($r.Failed) failed in $($r.Seconds) s"
+    }
+    if ('Ceph' -notin $backends) { Write-Host 'Pester (Ceph): skipped, CEPH_CONF is not set (shared/ceph/start-cluster.sh starts a cluster)' }
+    Write-Host "Pester: $passed passed, $failed failed"
+    if ($xunit.Failed -or $failed) { return 1 }
     0
 }
 

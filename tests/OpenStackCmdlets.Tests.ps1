@@ -12,7 +12,7 @@ AfterAll {
     Remove-RbdTestRoot
 }
 
-Describe '-WhatIf prints the rbd command lines of each workflow and changes nothing' {
+Describe '-WhatIf prints the rbd command lines of each workflow and changes nothing' -Tag OpenStack {
     BeforeAll {
         $null = New-OpenStackTestStore -Name 'whatif-store'
         $file = New-TestImageFile -Length (8 * $MiB) -Seed 801
@@ -87,7 +87,7 @@ Describe '-WhatIf prints the rbd command lines of each workflow and changes noth
     }
 }
 
-Describe 'the fingerprint the -WhatIf checks compare does see a workflow run' {
+Describe 'the fingerprint the -WhatIf checks compare does see a workflow run' -Tag OpenStack {
     BeforeAll {
         $null = New-OpenStackTestStore -Name 'fingerprint-store'
         $volume = New-CinderVolume -Name v -SizeGB 1
@@ -104,7 +104,7 @@ Describe 'the fingerprint the -WhatIf checks compare does see a workflow run' {
     }
 }
 
-Describe '-Verbose prints the seed''s command lines as they run' {
+Describe '-Verbose prints the seed''s command lines as they run' -Tag OpenStack {
     BeforeAll {
         $null = New-OpenStackTestStore -Name 'verbose-store'
         $file = New-TestImageFile -Length (8 * $MiB) -Seed 811
@@ -141,7 +141,7 @@ Describe '-Verbose prints the seed''s command lines as they run' {
     }
 }
 
-Describe 'pipelines' {
+Describe 'pipelines' -Tag OpenStack {
     BeforeAll {
         $null = New-OpenStackTestStore -Name 'pipeline-store'
         $image = New-GlanceImage -Name cirros -Path (New-TestImageFile -Length (4 * $MiB) -Seed 821)
@@ -195,7 +195,7 @@ Describe 'pipelines' {
     }
 }
 
-Describe 'Remove-CinderVolume of a volume that others were cloned from' {
+Describe 'Remove-CinderVolume of a volume that others were cloned from' -Tag OpenStack {
     BeforeAll {
         $null = New-OpenStackTestStore -Name 'deleted-store'
         $source = New-CinderVolume -Name source -SizeGB 1
@@ -218,7 +218,7 @@ Describe 'Remove-CinderVolume of a volume that others were cloned from' {
     }
 }
 
-Describe 'the OpenStack settings live with the store' {
+Describe 'the OpenStack settings live with the store' -Tag OpenStack {
     BeforeAll {
         $root = New-RbdTestRoot
         $backupCluster = New-RbdTestStore -Root $root -Name 'settings-backup' -Pool cinder_backup

@@ -12,7 +12,7 @@ AfterAll {
     Remove-RbdTestRoot
 }
 
-Describe '1. Why must uploaded images be raw?' {
+Describe '1. Why must uploaded images be raw?' -Tag OpenStack {
     BeforeAll {
         $null = New-OpenStackTestStore
         # 16 MiB: two whole Glance chunks (8 MiB objects), so du counts exactly the data.
@@ -56,7 +56,7 @@ Describe '1. Why must uploaded images be raw?' {
     }
 }
 
-Describe '2. How to upload a large image fast?' {
+Describe '2. How to upload a large image fast?' -Tag OpenStack {
     BeforeAll {
         $null = New-OpenStackTestStore
         $file = New-TestImageFile -Length (12 * $MiB) -Seed 202 -Name 'big.raw'
@@ -104,7 +104,7 @@ Describe '2. How to upload a large image fast?' {
     }
 }
 
-Describe '3. Why does booting a server take seconds?' {
+Describe '3. Why does booting a server take seconds?' -Tag OpenStack {
     BeforeAll {
         $null = New-OpenStackTestStore
         $writes = @(
@@ -154,7 +154,7 @@ Describe '3. Why does booting a server take seconds?' {
     }
 }
 
-Describe '4. Why does a server snapshot take minutes but a volume snapshot seconds?' {
+Describe '4. Why does a server snapshot take minutes but a volume snapshot seconds?' -Tag OpenStack {
     BeforeAll {
         $null = New-OpenStackTestStore
         $base = New-FastGlanceImage -Name base -Size 1GB -Writes @(@{ Offset = [uint64]0; Data = (New-TestBytes -Length (8 * $MiB) -Seed 401) })
@@ -202,7 +202,7 @@ Describe '4. Why does a server snapshot take minutes but a volume snapshot secon
     }
 }
 
-Describe '5. Why can''t an image be deleted while servers exist?' {
+Describe '5. Why can''t an image be deleted while servers exist?' -Tag OpenStack {
     BeforeAll {
         $null = New-OpenStackTestStore
         $image = New-GlanceImage -Name cirros -Path (New-TestImageFile -Length (8 * $MiB) -Seed 501)
@@ -235,7 +235,7 @@ Describe '5. Why can''t an image be deleted while servers exist?' {
     }
 }
 
-Describe '6. Why restore a backup into an empty volume rather than over an existing one?' {
+Describe '6. Why restore a backup into an empty volume rather than over an existing one?' -Tag OpenStack {
     BeforeAll {
         # The backup cluster is a second store (cinder.conf backup_ceph_conf); the main store is connected last.
         $root = New-RbdTestRoot
@@ -326,7 +326,7 @@ Describe '6. Why restore a backup into an empty volume rather than over an exist
     }
 }
 
-Describe '7. After creating a volume from an image, can the image be deleted?' {
+Describe '7. After creating a volume from an image, can the image be deleted?' -Tag OpenStack {
     BeforeAll {
         $null = New-OpenStackTestStore
         $file = New-TestImageFile -Length (8 * $MiB) -Seed 701

@@ -12,6 +12,9 @@ Import-Module $env:RBDPS_MODULE -Force -ErrorAction Stop
 # A runbook stops at its first failed step: any error in a test is a failure at that line.
 $ErrorActionPreference = 'Stop'
 
+# The backend ($env:RBDPS_BACKEND) and the fresh clusters each test works in: New-RbdTestStore, Remove-RbdTestRoot.
+. (Join-Path $PSScriptRoot 'TestClusters.ps1')
+
 # A small in-memory model of an image's content (what it must read as), plus fast hashing.
 if (-not ('RbdTest.ImageModel' -as [type])) {
     Add-Type -TypeDefinition @'
@@ -160,40 +163,6 @@ function Get-BytesHash {
     [RbdTest.Bytes]::Hash($Bytes)
 }
 
-# Stores live in their own temporary folders, not in $TestDrive: Pester deletes whatever a Context
-# adds to $TestDrive when the Context ends, which would pull data files out from under a store
-# created by an outer block. Remove-RbdTestRoot (AfterAll) deletes them.
-$RbdTestRoots = [System.Collections.Generic.List[string]]::new()
-
-function New-RbdTestRoot {
-    <# A new, empty temporary folder, removed by Remove-RbdTestRoot. #>
-    $path = Join-Path ([IO.Path]::GetTempPath()) ('rbdps-pester-' + [guid]::NewGuid().ToString('N').Substring(0, 12))
-    $null = New-Item -ItemType Directory -Path $path -Force
-    $RbdTestRoots.Add($path)
-    $path
-}
-
-function Remove-RbdTestRoot {
-    <# Deletes every folder New-RbdTestRoot made in this test file. #>
-    foreach ($p in $RbdTestRoots) { Remove-Item -LiteralPath $p -Recurse -Force -ErrorAction SilentlyContinue }
-    $RbdTestRoots.Clear()
-}
-
-function New-RbdTestStore {
-    <#
-    Connects the session to a fresh embedded store (a new directory -Name under -Root, by default
-    a new temporary folder) and returns the RbdCluster; its Location is the store directory.
-    Pass -Pool to create pools right away.
-    #>
-    param([string]$Name = 'store',
-        [string]$Root = (New-RbdTestRoot),
-        [string[]]$Pool = @())
-    $dir = Join-Path $Root $Name
-    $cluster = Connect-RbdCluster -Path $dir -ErrorAction Stop
-    foreach ($p in $Pool) { $null = New-RbdPool -Name $p -ErrorAction Stop }
-    $cluster
-}
-
 function Get-RbdDataHash {
     <#
     SHA256 of an image (or snapshot) range as read through Read-RbdImage, in chunks.
@@ -299,6 +268,37 @@ function Get-VerboseText {
     param([Parameter(Mandatory)][scriptblock]$ScriptBlock)
     $records = & $ScriptBlock 4>&1
     (@($records | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)) -join "`n"
+}
+
+function Get-ProgressActivity {
+    <#
+    Runs -Command on -Cluster in another runspace (progress records are only observable from another
+    runspace's streams) and returns the activities and status lines it reported. The session default is
+    whatever that runspace connected last: reconnect with Connect-RbdTestCluster afterwards.
+    #>
+    param([Parameter(Mandatory)][object]$Cluster, [Parameter(Mandatory)][string]$Command)
+    $ps = [powershell]::Create()
+    try {
+        $null = $ps.AddScript("Import-Module `$env:RBDPS_MODULE; `$null = $(Get-RbdTestConnectCommand $Cluster); `$ProgressPreference = 'Continue'; $Command")
+        $null = $ps.Invoke()
+        $ps.Streams.Error | ForEach-Object { throw "$Command failed: $_" }
+        @($ps.Streams.Progress | ForEach-Object { $_.Activity; $_.StatusDescription })
+    }
+    finally { $ps.Dispose() }
+}
+
+function Get-RbdCommandPattern {
+    <#
+    What a -Verbose or -WhatIf rbd command line must match on -Cluster: -Pattern as written for rbd's default
+    namespace ('rbd snap create p/i@s'); on a Ceph connection seen through a namespace rbd is given
+    --namespace <ns> first, and -InNamespace (with {ns} for the namespace) replaces a pattern that differs more.
+    #>
+    param([Parameter(Mandatory)][string]$Pattern, [string]$InNamespace, [object]$Cluster = (Get-RbdCluster))
+    $ns = $Cluster.Namespace
+    # rbd merge-diff reads and writes files only: no cluster, no namespace.
+    if (-not $ns -or $Pattern -like 'rbd merge-diff *') { return $Pattern }
+    if ($InNamespace) { return $InNamespace.Replace('{ns}', [regex]::Escape($ns)) }
+    $Pattern -replace '^rbd ', "rbd --namespace $([regex]::Escape($ns)) "
 }
 
 function Get-AllocatedBytes {

@@ -131,16 +131,16 @@ Describe 'pipelines' {
     }
 
     It 'the last Connect-RbdCluster is the session default' {
-        (Get-RbdCluster).Location | Should -Be $c1.Location
+        Get-RbdTestClusterName (Get-RbdCluster) | Should -Be (Get-RbdTestClusterName $c1)
         @(Get-RbdImage openstack).Name | Sort-Object | Should -Be @('a', 'b', 'c')
         @(Get-RbdImage openstack -Cluster $c2).Name | Sort-Object | Should -Be @('x', 'y')
-        $c1.Fsid | Should -Not -Be $c2.Fsid
+        Get-RbdTestClusterName $c1 | Should -Not -Be (Get-RbdTestClusterName $c2)
     }
 
     It '''openstack/a'',''openstack/b'' | Get-RbdImage' {
         $imgs = @('openstack/a', 'openstack/b' | Get-RbdImage)
         $imgs.Spec | Should -Be @('openstack/a', 'openstack/b')
-        $imgs[0].Cluster.Location | Should -Be $c1.Location
+        Get-RbdTestClusterName $imgs[0].Cluster | Should -Be (Get-RbdTestClusterName $c1)
     }
 
     It 'a missing item in a pipeline is a non-terminating error; the others still come out' {
@@ -207,14 +207,14 @@ Describe 'pipelines' {
         $null = New-RbdImage openstack/x -Size 4M     # same name, default cluster
         Get-RbdImage openstack/x -Cluster $c2 | Remove-RbdImage -Confirm:$false
         @(Get-RbdImage openstack -Cluster $c2).Name | Should -Be @('y')
-        (Get-RbdImage openstack/x).Cluster.Location | Should -Be $c1.Location
+        Get-RbdTestClusterName (Get-RbdImage openstack/x).Cluster | Should -Be (Get-RbdTestClusterName $c1)
     }
 
     It 'Copy-RbdImage -DestinationCluster copies across clusters' {
         $data = New-TestBytes -Length 8192 -Seed 77
         Write-RbdImage openstack/x -Offset (1 * $MiB) -Data $data
         $copy = Copy-RbdImage openstack/x openstack/x-copy -DestinationCluster $c2
-        $copy.Cluster.Location | Should -Be $c2.Location
+        Get-RbdTestClusterName $copy.Cluster | Should -Be (Get-RbdTestClusterName $c2)
         Get-BytesHash (Read-RbdImage openstack/x-copy -Offset (1 * $MiB) -Length 8192 -Cluster $c2) | Should -Be (Get-BytesHash $data)
         { Get-RbdImage openstack/x-copy -ErrorAction Stop } | Should -Throw -ErrorId 'ImageNotFound*'
     }
@@ -236,7 +236,8 @@ Describe '-Verbose prints the equivalent rbd command line' {
 
     # In order: each step needs the ones before it.
     It '<Command> prints <Pattern>' -ForEach @(
-        @{ Command = 'New-RbdPool'; Action = { New-RbdPool openstack -Verbose }; Pattern = '(ceph osd pool create|rbd pool init) openstack' }
+        @{ Command = 'New-RbdPool'; Action = { New-RbdPool openstack -Verbose }; Pattern = '(ceph osd pool create|rbd pool init) openstack'
+            InNamespace = 'rbd namespace create --pool openstack --namespace {ns}' }
         @{ Command = 'New-RbdImage'; Action = { New-RbdImage openstack/v1 -Size 1024M -Verbose }; Pattern = 'rbd create .*openstack/v1' }
         @{ Command = 'New-RbdImage (size)'; Action = { New-RbdImage openstack/v0 -Size 1024M -Verbose }; Pattern = '--size 1024M' }
         @{ Command = 'Get-RbdImage (info)'; Action = { Get-RbdImage openstack/v1 -Verbose }; Pattern = 'rbd info openstack/v1' }
@@ -259,36 +260,22 @@ Describe '-Verbose prints the equivalent rbd command line' {
         @{ Command = 'Remove-RbdImage'; Action = { Remove-RbdImage openstack/v4 -Confirm:$false -Verbose }; Pattern = 'rbd (rm|remove) openstack/v4' }
     ) {
         $text = Get-VerboseText $Action
-        $text | Should -Match $Pattern -Because "the verbose output was: $text"
+        $text | Should -Match (Get-RbdCommandPattern $Pattern -InNamespace $InNamespace) -Because "the verbose output was: $text"
     }
 }
 
 Describe 'long operations report progress' {
     BeforeAll {
-        $storeRoot = New-RbdTestRoot
-        $storeDir = Join-Path $storeRoot 'progress-store'
-        $null = New-RbdTestStore -Root $storeRoot -Name 'progress-store' -Pool openstack
+        $cluster = New-RbdTestStore -Name 'progress-store' -Pool openstack
         $null = New-RbdImage openstack/src -Size 64M
         Write-RbdImage openstack/src -Offset 0 -Data (New-TestBytes -Length (16 * $MiB) -Seed 10)
         $null = New-RbdSnapshot openstack/src@s
         Protect-RbdSnapshot openstack/src@s
         $null = Copy-RbdClone openstack/src@s openstack/cl
         $progressRaw = Join-Path $TestDrive 'progress.raw'
-
-        function Get-ProgressActivity([string]$Command) {
-            # progress records are only observable from another runspace's streams
-            $ps = [powershell]::Create()
-            try {
-                $null = $ps.AddScript("Import-Module `$env:RBDPS_MODULE; `$null = Connect-RbdCluster -Path '$storeDir'; `$ProgressPreference = 'Continue'; $Command")
-                $null = $ps.Invoke()
-                $ps.Streams.Error | ForEach-Object { throw "$Command failed: $_" }
-                @($ps.Streams.Progress | ForEach-Object { $_.Activity; $_.StatusDescription })
-            }
-            finally { $ps.Dispose() }
-        }
     }
     AfterAll {
-        $null = Connect-RbdCluster -Path $storeDir
+        $null = Connect-RbdTestCluster $cluster
     }
 
     It '<Command> reports "<Activity>"' -ForEach @(
@@ -299,7 +286,7 @@ Describe 'long operations report progress' {
         @{ Command = 'Restore-RbdSnapshot openstack/src@s'; Activity = 'Rolling back to snapshot' }
         @{ Command = 'Resize-RbdImage openstack/src -Size 128M'; Activity = 'Resizing image' }
     ) {
-        $activities = Get-ProgressActivity $Command.Replace('{raw}', $progressRaw)
+        $activities = Get-ProgressActivity -Cluster $cluster -Command $Command.Replace('{raw}', $progressRaw)
         ($activities -join "`n") | Should -BeLike "*$Activity*"
     }
 }

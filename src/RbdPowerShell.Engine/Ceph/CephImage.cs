@@ -25,6 +25,12 @@ internal sealed unsafe partial class CephImage : IRbdImage
     private string ImageSpec => $"{Pool}/{Name}";
     private string Spec => Snapshot is null ? ImageSpec : $"{ImageSpec}@{Snapshot}";
 
+    /// <summary>
+    /// Opens the head read-write, or a snapshot read-only. A snapshot is opened as the head, read-only, then moved to
+    /// the snapshot (rbd_snap_set, as rbd du does): librbd 16.2 handles opened at a snapshot (rbd_open_read_only with
+    /// a snapshot name) and closed in quick succession abort or crash the process within a few hundred opens
+    /// (std::system_error thrown on librados' io_context_pool thread); moved there with rbd_snap_set they do not.
+    /// </summary>
     public static CephImage Open(CephCluster cluster, string pool, string name, string? snapshot)
     {
         var io = cluster.IoCtx(pool);
@@ -32,19 +38,20 @@ internal sealed unsafe partial class CephImage : IRbdImage
         int rc;
         IntPtr raw;
         lock (ImageHandle.OpenClose)
-            rc = snapshot is null ? Rbd.rbd_open(io, name, out raw, null) : Rbd.rbd_open_read_only(io, name, out raw, snapshot);
+            rc = snapshot is null ? Rbd.rbd_open(io, name, out raw, null) : Rbd.rbd_open_read_only(io, name, out raw, null);
         if (rc < 0)
         {
             handle.Abandon();
-            if (rc == -2 && snapshot is not null)
-            {
-                using var head = Open(cluster, pool, name, null);
-                throw Refusals.SnapshotNotFound($"{pool}/{name}", snapshot);
-            }
             if (rc == -2) throw Refusals.ImageNotFound(pool, name);
-            CephErrors.Check(rc, "Opening image", snapshot is null ? $"{pool}/{name}" : $"{pool}/{name}@{snapshot}");
+            CephErrors.Check(rc, "Opening image", $"{pool}/{name}");
         }
         handle.Attach(raw);
+        if (snapshot is not null && Rbd.rbd_snap_set(handle, snapshot) is var set and < 0)
+        {
+            handle.Dispose();
+            if (set == -2) throw Refusals.SnapshotNotFound($"{pool}/{name}", snapshot);
+            CephErrors.Check(set, "Opening snapshot", $"{pool}/{name}@{snapshot}");
+        }
         return new CephImage(cluster, handle, pool, name, snapshot);
     }
 

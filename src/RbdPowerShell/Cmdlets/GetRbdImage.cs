@@ -36,17 +36,22 @@ public sealed class GetRbdImageCommand : RbdQueryCmdlet
         WriteCommand(RbdCommandLine.Rbd("ls", "-l", RbdCommandLine.Arg(pool)));
         foreach (var name in Connection.ListImages(pool))
         {
-            Try(() =>
-            {
-                using var image = Connection.OpenImage(pool, name);
-                WriteObject(Describe(image));
-                if (!IncludeSnapshot) return;
-                foreach (var snapshot in image.ListSnapshots())
-                {
-                    using var view = Connection.OpenImage(pool, name, snapshot.Name);
-                    WriteObject(Describe(view));
-                }
-            });
+            // Described first, written once closed: a command further down the pipeline may remove the image,
+            // which librbd refuses (EBUSY) while this process holds it open.
+            Try(() => WriteObject(DescribeWithSnapshots(pool, name), enumerateCollection: true));
         }
+    }
+
+    private List<RbdImage> DescribeWithSnapshots(string pool, string name)
+    {
+        using var image = Connection.OpenImage(pool, name);
+        var described = new List<RbdImage> { Describe(image) };
+        if (IncludeSnapshot)
+            foreach (var snapshot in image.ListSnapshots())
+            {
+                using var view = Connection.OpenImage(pool, name, snapshot.Name);
+                described.Add(Describe(view));
+            }
+        return described;
     }
 }

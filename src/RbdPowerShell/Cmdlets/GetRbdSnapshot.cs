@@ -15,13 +15,14 @@ public sealed class GetRbdSnapshotCommand : RbdSnapshotCmdlet
         var spec = Target;
         var imageSpec = spec with { Snapshot = null };
         WriteCommand(RbdCommandLine.Rbd("snap", "ls", RbdCommandLine.Arg(imageSpec.ToString())));
+        // Written once the image is closed: a command further down the pipeline may remove it (EBUSY on Ceph while open).
+        WriteObject(List(imageSpec, spec.Snapshot), enumerateCollection: true);
+    }
+
+    private List<RbdSnapshot> List(ImageSpec imageSpec, string? snapshotName)
+    {
         using var image = OpenImage(imageSpec);
-        if (spec.Snapshot is not null)
-        {
-            WriteObject(DescribeSnapshot(image, spec.Snapshot));
-            return;
-        }
-        foreach (var snapshot in image.ListSnapshots())
-            WriteObject(new RbdSnapshot(image.Pool, image.Name, snapshot, TargetCluster));
+        if (snapshotName is not null) return new List<RbdSnapshot> { DescribeSnapshot(image, snapshotName) };
+        return image.ListSnapshots().Select(s => new RbdSnapshot(image.Pool, image.Name, s, TargetCluster)).ToList();
     }
 }

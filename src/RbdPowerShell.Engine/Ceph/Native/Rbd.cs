@@ -28,6 +28,7 @@ internal static unsafe class Rbd
 
     [DllImport(Library)] public static extern int rbd_open(IoCtxHandle io, [MarshalAs(UnmanagedType.LPUTF8Str)] string name, out IntPtr image, [MarshalAs(UnmanagedType.LPUTF8Str)] string? snapshot);
     [DllImport(Library)] public static extern int rbd_open_read_only(IoCtxHandle io, [MarshalAs(UnmanagedType.LPUTF8Str)] string name, out IntPtr image, [MarshalAs(UnmanagedType.LPUTF8Str)] string? snapshot);
+    [DllImport(Library)] public static extern int rbd_snap_set(ImageHandle image, [MarshalAs(UnmanagedType.LPUTF8Str)] string? snapshot);
     [DllImport(Library)] public static extern int rbd_close(IntPtr image);
 
     [DllImport(Library)] public static extern int rbd_stat(ImageHandle image, out ImageInfoNative info, nuint size);
