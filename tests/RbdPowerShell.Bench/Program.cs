@@ -1,5 +1,5 @@
 // Engine benchmarks, each against `cp --sparse=always` of the same raw file on the same filesystem.
-//   dotnet run -c Release --project tests/RbdPowerShell.Bench [-- --dir <folder>] [--only import,export-diff,ceph]
+//   dotnet run -c Release --project tests/RbdPowerShell.Bench [-- --dir <folder>] [--only import,export-diff,ceph] [--runs 5]
 // Prints `name: X.XX s (cp Y.YY s) ratio Z.ZZx` (the run with the median ratio of 5), the cost of
 // snapshot+protect+clone of a 1 TiB thin image against a 1 GiB one, with CEPH_CONF the module's Ceph backend
 // against the rbd tool (`ceph-import: X.XX s (rbd Y.YY s) ratio Z.ZZx`), and the peak memory of
@@ -13,7 +13,9 @@ namespace RbdPowerShell.Bench;
 public static class Program
 {
     internal const ulong MiB = 1UL << 20, GiB = 1UL << 30, TiB = 1UL << 40;
-    const int Runs = 5, Extents = 64;
+    const int Extents = 64;
+    /// <summary>--runs n: how many times each comparison runs (the median is printed).</summary>
+    static int Runs = 5;
     const ulong ExtentSize = 4 * MiB;
     internal const ulong RawSize = GiB;
     internal const string Pool = "bench";
@@ -26,6 +28,8 @@ public static class Program
 
         int only = Array.IndexOf(args, "--only");
         if (only >= 0 && only + 1 < args.Length) Only = args[only + 1].Split(',').ToHashSet();
+        int runs = Array.IndexOf(args, "--runs");
+        if (runs >= 0 && runs + 1 < args.Length) Runs = Math.Max(1, int.Parse(args[runs + 1]));
         int at = Array.IndexOf(args, "--dir");
         string parent = at >= 0 && at + 1 < args.Length ? args[at + 1] : Path.GetTempPath();
         string work = Path.Combine(parent, "rbdps-bench-" + Guid.NewGuid().ToString("N")[..8]);
