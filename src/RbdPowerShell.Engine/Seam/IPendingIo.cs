@@ -12,7 +12,7 @@ public interface IPendingIo : IDisposable
     /// <summary>Waits for it; returns the bytes read or written, or throws its error (RbdException).</summary>
     int Wait();
 
-    // Dispose waits for an I/O still in flight (ignoring its error), so its buffer is free afterwards.
+    // Dispose waits for an I/O still in flight (ignoring its error), so its buffer is free afterwards; it never throws.
 }
 
 /// <summary>An I/O a synchronous backend has finished before returning it.</summary>
