@@ -1,7 +1,8 @@
 // Engine benchmarks, each against `cp --sparse=always` of the same raw file on the same filesystem.
-//   dotnet run -c Release --project tests/RbdPowerShell.Bench [-- --dir <folder>] [--only import,export-diff]
-// Prints `name: X.XX s (cp Y.YY s) ratio Z.ZZx` (the run with the median ratio of 3), the cost of
-// snapshot+protect+clone of a 1 TiB thin image against a 1 GiB one, and the peak memory of
+//   dotnet run -c Release --project tests/RbdPowerShell.Bench [-- --dir <folder>] [--only import,export-diff,ceph] [--runs 5]
+// Prints `name: X.XX s (cp Y.YY s) ratio Z.ZZx` (the run with the median ratio of 5), the cost of
+// snapshot+protect+clone of a 1 TiB thin image against a 1 GiB one, with CEPH_CONF the module's Ceph backend
+// against the rbd tool (`ceph-import: X.XX s (rbd Y.YY s) ratio Z.ZZx`), and the peak memory of
 // exporting a 1 TiB thin image (measured in a child process so earlier runs do not count).
 using System.Diagnostics;
 using RbdPowerShell.Engine;
@@ -11,20 +12,24 @@ namespace RbdPowerShell.Bench;
 
 public static class Program
 {
-    const ulong MiB = 1UL << 20, GiB = 1UL << 30, TiB = 1UL << 40;
-    const int Runs = 5, Extents = 64;
+    internal const ulong MiB = 1UL << 20, GiB = 1UL << 30, TiB = 1UL << 40;
+    const int Extents = 64;
+    /// <summary>--runs n: how many times each comparison runs (the median is printed).</summary>
+    static int Runs = 5;
     const ulong ExtentSize = 4 * MiB;
     internal const ulong RawSize = GiB;
-    const string Pool = "bench";
+    internal const string Pool = "bench";
     /// <summary>--only import,copy: run just these comparisons (for profiling).</summary>
     static HashSet<string>? Only;
 
     public static int Main(string[] args)
     {
-        if (args is ["--export-memory", var memoryDir]) return ExportMemory(memoryDir);
+        if (args is ["--export-memory", var backend, var memoryDir]) return ExportMemory.Child(backend, memoryDir);
 
         int only = Array.IndexOf(args, "--only");
         if (only >= 0 && only + 1 < args.Length) Only = args[only + 1].Split(',').ToHashSet();
+        int runs = Array.IndexOf(args, "--runs");
+        if (runs >= 0 && runs + 1 < args.Length) Runs = Math.Max(1, int.Parse(args[runs + 1]));
         int at = Array.IndexOf(args, "--dir");
         string parent = at >= 0 && at + 1 < args.Length ? args[at + 1] : Path.GetTempPath();
         string work = Path.Combine(parent, "rbdps-bench-" + Guid.NewGuid().ToString("N")[..8]);
@@ -83,11 +88,11 @@ public static class Program
                     return s;
                 });
 
-                CloneCost(cluster);
-                DiffBench.Run(cluster, Pool, raw, work);
+                if (Selected("clone")) CloneCost(cluster);
+                if (Selected("export-diff") || Selected("import-diff")) DiffBench.Run(cluster, Pool, raw, work);
             }
-
-            return RunExportMemoryChild(work);
+            CephBench.Run(raw, work);
+            return Selected("memory") ? ExportMemory.Run(work) : 0;
         }
         finally
         {
@@ -96,22 +101,34 @@ public static class Program
     }
 
     /// <summary>Runs the engine operation and cp Runs times; prints the run with the median ratio.</summary>
-    internal static void Compare(string name, string raw, string work, Func<int, double> operation)
-    {
-        if (Only is not null && !Only.Contains(name)) return;
-        var results = new List<(double Op, double Cp)>();
-        for (int run = 0; run < Runs; run++)
+    internal static void Compare(string name, string raw, string work, Func<int, double> operation) =>
+        Compare(name, "cp", operation, _ =>
         {
             string copy = Path.Combine(work, "cp.raw");
             double cp = Time(() => Cp(raw, copy));
             File.Delete(copy);
-            results.Add((operation(run), cp));
+            return cp;
+        });
+
+    /// <summary>Runs the reference then the operation Runs times; prints the run with the median ratio.</summary>
+    internal static void Compare(string name, string reference, Func<int, double> operation, Func<int, double> baseline)
+    {
+        if (!Selected(name)) return;
+        var results = new List<(double Op, double Ref)>();
+        for (int run = 0; run < Runs; run++)
+        {
+            double before = baseline(run);
+            results.Add((operation(run), before));
         }
         if (Environment.GetEnvironmentVariable("RBDPS_BENCH_ALL") is not null)
-            Console.WriteLine($"  {name} runs: " + string.Join(", ", results.Select(r => $"{r.Op:0.000}/{r.Cp:0.000}")));
-        var (op, cpTime) = results.OrderBy(r => r.Op / r.Cp).ElementAt(Runs / 2);
-        Console.WriteLine($"{name}: {op:0.00} s (cp {cpTime:0.00} s) ratio {op / cpTime:0.00}x");
+            Console.WriteLine($"  {name} runs: " + string.Join(", ", results.Select(r => $"{r.Op:0.000}/{r.Ref:0.000}")));
+        var (op, refTime) = results.OrderBy(r => r.Op / r.Ref).ElementAt(Runs / 2);
+        Console.WriteLine($"{name}: {op:0.00} s ({reference} {refTime:0.00} s) ratio {op / refTime:0.00}x");
     }
+
+    /// <summary>Whether --only lets <paramref name="name"/> run ("ceph" selects every ceph-* comparison).</summary>
+    internal static bool Selected(string name) =>
+        Only is null || Only.Contains(name) || (name.StartsWith("ceph-") && Only.Contains("ceph"));
 
     /// <summary>Snapshot + protect + clone is O(1): a 1 TiB image should cost what a 1 GiB one does.</summary>
     static void CloneCost(IRbdCluster cluster)
@@ -138,50 +155,6 @@ public static class Program
         Console.WriteLine($"snapshot+protect+clone 1 TiB: {big:0.0000} s (1 GiB {small:0.0000} s) ratio {big / small:0.00}x");
     }
 
-    static int RunExportMemoryChild(string work)
-    {
-        var start = new ProcessStartInfo(Environment.ProcessPath!);
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
-            start.ArgumentList.Add(typeof(Program).Assembly.Location);
-        start.ArgumentList.Add("--export-memory");
-        start.ArgumentList.Add(work);
-        using var child = Process.Start(start)!;
-        child.WaitForExit();
-        return child.ExitCode;
-    }
-
-    /// <summary>Child process: export a 1 TiB thin image holding 8 MiB; report time and memory.</summary>
-    static int ExportMemory(string work)
-    {
-        using var cluster = EmbeddedCluster.Open(Path.Combine(work, "store-memory"));
-        cluster.CreatePool(Pool);
-        cluster.CreateImage(Pool, "huge", TiB, ImageOptions.Default);
-        var data = new byte[MiB];
-        new Random(3).NextBytes(data);
-        using (var image = cluster.OpenImage(Pool, "huge"))
-            for (ulong i = 0; i < 8; i++) image.Write(i * (TiB / 8) + 3 * MiB, data);
-
-        string target = Path.Combine(work, "huge.raw");
-        GC.Collect();
-        using var self = Process.GetCurrentProcess();
-        long before = self.PeakWorkingSet64, allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-        double seconds;
-        using (var image = cluster.OpenImage(Pool, "huge"))
-            seconds = Time(() => RawExport.Run(image, target));
-        self.Refresh();
-        long peak = self.PeakWorkingSet64, allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
-        long length = new FileInfo(target).Length;
-        File.Delete(target);
-        if ((ulong)length != TiB)
-        {
-            Console.Error.WriteLine($"export 1 TiB thin: the file is {length} bytes, expected {TiB}.");
-            return 1;
-        }
-        Console.WriteLine($"export 1 TiB thin (8 MiB data): {seconds:0.00} s, peak working set {peak / (double)MiB:0} MiB " +
-                          $"(before the export {before / (double)MiB:0} MiB), allocated {allocated / (double)MiB:0.0} MiB");
-        return 0;
-    }
-
     static void WriteSparseRaw(string path)
     {
         using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
@@ -194,7 +167,7 @@ public static class Program
     }
 
     /// <summary>The exported file must hold the same data as the source raw file.</summary>
-    static void CheckRaw(string path)
+    internal static void CheckRaw(string path)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read);
         if ((ulong)file.Length != RawSize)

@@ -1,6 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Buffers;
-
 namespace RbdPowerShell.Engine;
 
 /// <summary>
@@ -9,24 +6,15 @@ namespace RbdPowerShell.Engine;
 /// </summary>
 public static class ChunkedCopy
 {
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(IRbdImage from, IRbdImage to, ulong length, ulong chunkSize, ProgressHandler? progress = null)
     {
-        int chunk = (int)Math.Min(chunkSize, 4UL << 20);
-        var buffer = ArrayPool<byte>.Shared.Rent(chunk);
-        try
+        using var pipeline = new IoPipeline((int)Math.Min(chunkSize, 4UL << 20));
+        for (ulong offset = 0; offset < length; offset += (ulong)pipeline.ChunkSize)
         {
-            for (ulong offset = 0; offset < length;)
-            {
-                var data = buffer.AsSpan(0, (int)Math.Min((ulong)chunk, length - offset));
-                int n = from.Read(offset, data);
-                data = data[..n];
-                if (n == 0) break;
-                RawImport.WriteOrDiscard(to, offset, data);
-                offset += (ulong)n;
-                progress?.Invoke(offset, length);
-            }
+            ulong n = Math.Min((ulong)pipeline.ChunkSize, length - offset);
+            pipeline.ReadChunks(from, offset, n, (at, data) => RawImport.WriteOrDiscard(pipeline, to, at, data));
+            progress?.Invoke(offset + n, length);
         }
-        finally { ArrayPool<byte>.Shared.Return(buffer); }
+        pipeline.Finish();
     }
 }

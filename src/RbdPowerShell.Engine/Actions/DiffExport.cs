@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Buffers;
 
 namespace RbdPowerShell.Engine;
 
@@ -53,59 +52,52 @@ public static class DiffExport
             writer.WriteSize(info.Size);
         }
 
-        // extents never cross an object boundary, so one object (at most one chunk) of buffer is enough
-        int chunk = (int)Math.Min(info.ObjectSize, DiffRecords.IoChunk);
-        var buffer = ArrayPool<byte>.Shared.Rent(chunk);
-        try
-        {
-            image.DiffIterate(fromSnapshot, 0, info.Size, includeParent: fromSnapshot is null, wholeObject,
-                (offset, length, exists) =>
+        using var pipeline = new IoPipeline((int)Math.Min(info.ObjectSize, DiffRecords.IoChunk));
+        image.DiffIterate(fromSnapshot, 0, info.Size, includeParent: fromSnapshot is null, wholeObject,
+            (offset, length, exists) =>
+            {
+                Start();
+                if (exists)
                 {
-                    Start();
-                    if (exists) WriteExtent(image, writer, offset, length, buffer.AsSpan(0, chunk));
-                    else writer.WriteZero(offset, length);
-                    progress?.Invoke(offset + length, info.Size);
-                });
-        }
-        finally { ArrayPool<byte>.Shared.Return(buffer); }
+                    // C_ExportDiff: read with other extents' reads in flight; the stream gets the records in offset order
+                    var record = new ExtentRecord(writer, offset, length);
+                    pipeline.ReadChunks(image, offset, length, (_, data) => record.Add(data.Span));
+                    pipeline.Then(record.End);
+                }
+                else pipeline.Then(() => writer.WriteZero(offset, length));
+                progress?.Invoke(offset + length, info.Size);
+            });
+        pipeline.Finish();
         Start();
         writer.WriteEnd();
         progress?.Invoke(info.Size, info.Size);
     }
 
     /// <summary>
-    /// C_ExportDiff: an extent that exists is read; all zeros become 'z', anything else 'w' with the data.
-    /// Extents larger than a chunk (objects over 4 MiB) are scanned chunk by chunk and never held whole.
+    /// One extent's record, fed chunk by chunk in order: all zeros become 'z', anything else 'w' with the data.
+    /// Extents larger than a chunk (objects over 1 MiB) are never held whole.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void WriteExtent(IRbdImage image, DiffStreamWriter writer, ulong offset, ulong length, Span<byte> buffer)
+    private sealed class ExtentRecord(DiffStreamWriter writer, ulong offset, ulong length)
     {
-        ulong done = 0;
-        bool headerWritten = false;
-        while (done < length)
+        private ulong _zeros;
+        private bool _headerWritten;
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Add(ReadOnlySpan<byte> data)
         {
-            int n = (int)Math.Min(length - done, (ulong)buffer.Length);
-            var data = buffer[..n];
-            ReadFully(image, offset + done, data);
-            if (!headerWritten)
+            if (!_headerWritten)
             {
-                if (!data.ContainsAnyExcept((byte)0)) { done += (ulong)n; continue; }
+                if (!data.ContainsAnyExcept((byte)0)) { _zeros += (ulong)data.Length; return; }
                 writer.WriteDataHeader(offset, length);
-                writer.WriteZeroData(done);
-                headerWritten = true;
+                writer.WriteZeroData(_zeros);
+                _headerWritten = true;
             }
             writer.WriteData(data);
-            done += (ulong)n;
         }
-        if (!headerWritten) writer.WriteZero(offset, length);
-    }
 
-    private static void ReadFully(IRbdImage image, ulong offset, Span<byte> data)
-    {
-        int n = image.Read(offset, data);
-        if (n < data.Length)
-            throw new RbdException(RbdErrno.EIO, $"{image.Pool}/{image.Name}",
-                $"Reading {data.Length} bytes at {offset} of '{image.Pool}/{image.Name}' returned only {n}; the image changed during the export.")
-            { ErrorId = "ShortRead" };
+        public void End()
+        {
+            if (!_headerWritten) writer.WriteZero(offset, length);
+        }
     }
 }

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Buffers;
 
 namespace RbdPowerShell.Engine;
 
@@ -24,7 +23,8 @@ public static class DiffImport
     /// <summary>
     /// do_import_diff_fd: banner, then the records in stream order — 'f' must exist on the image, 't' must not,
     /// 'p' remembered, 's' resizes, 'z' zeroes, 'w' writes (all-zero 4 KiB blocks of it zeroed, not written,
-    /// as rbd's --sparse-size) — up to 'e'; then the end snapshot is created and protected when 'p' says so.
+    /// as rbd's --sparse-size; several writes in flight, as rbd's) — up to 'e'; then, once every write has ended, the
+    /// end snapshot is created and protected when 'p' says so.
     /// Reads nothing past the 'e'. Also used by export format 2 (<paramref name="required"/> = V2).
     /// </summary>
     internal static void Apply(IRbdImage target, DiffStreamReader reader, DiffFormat? required, ProgressHandler? progress)
@@ -34,64 +34,59 @@ public static class DiffImport
         ulong size = target.Stat().Size;
         string? endSnapshot = null;
         bool protect = false;
-        byte[]? buffer = null;
-        try
+        using var pipeline = new IoPipeline(DiffRecords.IoChunk);
+        ulong written = 0; // the end of the last extent started: a record before it waits for what is in flight
+        while (true)
         {
-            while (true)
+            var record = reader.ReadRecord(format);
+            switch (record.Tag)
             {
-                var record = reader.ReadRecord(format);
-                switch (record.Tag)
-                {
-                    case DiffRecords.End:
-                        if (endSnapshot is not null)
-                        {
-                            target.CreateSnapshot(endSnapshot);
-                            if (protect) target.ProtectSnapshot(endSnapshot);
-                        }
-                        progress?.Invoke(size, size);
-                        return;
-                    case DiffRecords.FromSnap:
-                        if (!HasSnapshot(target, record.Name!))
-                            throw new RbdException(RbdErrno.ENOENT, $"{spec}@{record.Name}",
-                                $"start snapshot '{record.Name}' does not exist in the image '{spec}'. The diff '{reader.Description}' " +
-                                $"applies on top of '{record.Name}': import the diffs that lead up to it first.")
-                            { ErrorId = "DiffStartSnapshotMissing" };
-                        break;
-                    case DiffRecords.ToSnap:
-                        if (HasSnapshot(target, record.Name!))
-                            throw new RbdException(RbdErrno.EEXIST, $"{spec}@{record.Name}",
-                                $"end snapshot '{record.Name}' already exists in the image '{spec}', so the diff '{reader.Description}' " +
-                                "was applied already. Remove the snapshot (Remove-RbdSnapshot) to apply it again.")
-                            { ErrorId = "DiffEndSnapshotExists" };
-                        endSnapshot = record.Name;
-                        break;
-                    case DiffRecords.ProtectionStatus:
-                        protect = record.Value != 0;
-                        break;
-                    case DiffRecords.ImageSize:
-                        if (record.Value != size) target.Resize(record.Value);
-                        size = record.Value;
-                        break;
-                    case DiffRecords.Zero:
-                        CheckExtent(reader, record, size);
-                        target.Discard(record.Offset, record.Length);
-                        break;
-                    case DiffRecords.Write:
-                        CheckExtent(reader, record, size);
-                        buffer ??= ArrayPool<byte>.Shared.Rent(DiffRecords.IoChunk);
-                        WriteData(target, reader, record.Offset, record.Length, buffer.AsSpan(0, DiffRecords.IoChunk));
-                        break;
-                }
-                if (progress is not null)
-                {
-                    if (reader.Total > 0) progress((ulong)reader.Consumed, (ulong)reader.Total);
-                    else progress(Math.Min(record.Offset + record.Length, size), size);
-                }
+                case DiffRecords.End:
+                    pipeline.Finish();
+                    if (endSnapshot is not null)
+                    {
+                        target.CreateSnapshot(endSnapshot);
+                        if (protect) target.ProtectSnapshot(endSnapshot);
+                    }
+                    progress?.Invoke(size, size);
+                    return;
+                case DiffRecords.FromSnap:
+                    if (!HasSnapshot(target, record.Name!))
+                        throw new RbdException(RbdErrno.ENOENT, $"{spec}@{record.Name}",
+                            $"start snapshot '{record.Name}' does not exist in the image '{spec}'. The diff '{reader.Description}' " +
+                            $"applies on top of '{record.Name}': import the diffs that lead up to it first.")
+                        { ErrorId = "DiffStartSnapshotMissing" };
+                    break;
+                case DiffRecords.ToSnap:
+                    if (HasSnapshot(target, record.Name!))
+                        throw new RbdException(RbdErrno.EEXIST, $"{spec}@{record.Name}",
+                            $"end snapshot '{record.Name}' already exists in the image '{spec}', so the diff '{reader.Description}' " +
+                            "was applied already. Remove the snapshot (Remove-RbdSnapshot) to apply it again.")
+                        { ErrorId = "DiffEndSnapshotExists" };
+                    endSnapshot = record.Name;
+                    break;
+                case DiffRecords.ProtectionStatus:
+                    protect = record.Value != 0;
+                    break;
+                case DiffRecords.ImageSize:
+                    pipeline.Finish();
+                    if (record.Value != size) target.Resize(record.Value);
+                    size = record.Value;
+                    break;
+                case DiffRecords.Zero:
+                case DiffRecords.Write:
+                    CheckExtent(reader, record, size);
+                    if (record.Offset < written) pipeline.Finish();
+                    written = record.Offset + record.Length;
+                    if (record.Tag == DiffRecords.Zero) pipeline.Discard(target, record.Offset, record.Length);
+                    else WriteData(pipeline, target, reader, record.Offset, record.Length);
+                    break;
             }
-        }
-        finally
-        {
-            if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
+            if (progress is not null)
+            {
+                if (reader.Total > 0) progress((ulong)reader.Consumed, (ulong)reader.Total);
+                else progress(Math.Min(record.Offset + record.Length, size), size);
+            }
         }
     }
 
@@ -105,14 +100,15 @@ public static class DiffImport
 
     /// <summary>Streams a 'w' record's data in chunks; all-zero 4 KiB blocks are zeroed instead of written.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void WriteData(IRbdImage target, DiffStreamReader reader, ulong offset, ulong length, Span<byte> buffer)
+    private static void WriteData(IoPipeline pipeline, IRbdImage target, DiffStreamReader reader, ulong offset, ulong length)
     {
         for (ulong done = 0; done < length;)
         {
-            int n = (int)Math.Min(length - done, (ulong)buffer.Length);
-            var data = buffer[..n];
-            reader.ReadData(data);
-            RawImport.WriteOrDiscard(target, offset + done, data);
+            int n = (int)Math.Min(length - done, (ulong)pipeline.ChunkSize);
+            var chunk = pipeline.Rent();
+            reader.ReadData(chunk.AsSpan(0, n));
+            RawImport.WriteOrDiscard(pipeline, target, offset + done, chunk.AsMemory(0, n));
+            pipeline.Release(chunk);
             done += (ulong)n;
         }
     }

@@ -1,12 +1,9 @@
-using System.Runtime.CompilerServices;
-using System.Buffers;
-
 namespace RbdPowerShell.Engine;
 
 /// <summary>
 /// rbd cp: a full, independent copy of an image head or snapshot into a new image with the same order
 /// and features (or <c>options</c>, as rbd import gives); snapshots are not copied, unallocated and all-zero blocks are
-/// not written.
+/// not written. Reads and writes are pipelined, as librbd's copy does.
 /// </summary>
 public static class ImageCopy
 {
@@ -22,25 +19,14 @@ public static class ImageCopy
             () =>
         {
             using var to = destination.OpenImage(destinationPool, destinationImage);
-            int chunk = (int)Math.Min(info.ObjectSize, RawImport.IoChunk);
-            var buffer = ArrayPool<byte>.Shared.Rent(chunk);
-            try
+            using var pipeline = new IoPipeline((int)Math.Min(info.ObjectSize, RawImport.IoChunk));
+            from.DiffIterate(null, 0, info.Size, includeParent: true, wholeObject: false, (offset, length, exists) =>
             {
-                from.DiffIterate(null, 0, info.Size, includeParent: true, wholeObject: false, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (offset, length, exists) =>
-                {
-                    if (!exists) return;
-                    for (ulong done = 0; done < length;)
-                    {
-                        int n = (int)Math.Min((ulong)chunk, length - done);
-                        var data = buffer.AsSpan(0, n);
-                        from.Read(offset + done, data);
-                        RawImport.WriteNonZero(to, offset + done, data);
-                        done += (ulong)n;
-                    }
-                    progress?.Invoke(offset + length, info.Size);
-                });
-            }
-            finally { ArrayPool<byte>.Shared.Return(buffer); }
+                if (!exists) return;
+                pipeline.ReadChunks(from, offset, length, (at, data) => RawImport.WriteNonZero(pipeline, to, at, data));
+                progress?.Invoke(offset + length, info.Size);
+            });
+            pipeline.Finish();
             progress?.Invoke(info.Size, info.Size);
         });
     }

@@ -1,11 +1,11 @@
 using System.Runtime.CompilerServices;
-using System.Buffers;
 
 namespace RbdPowerShell.Engine;
 
 /// <summary>
 /// rbd import (format 1): a raw file into a new image, removed again if the import fails or is stopped. Holes are skipped
-/// (SEEK_DATA/SEEK_HOLE) and so are all-zero blocks of <see cref="SparseSize"/> bytes, as rbd's --sparse-size.
+/// (SEEK_DATA/SEEK_HOLE) and so are all-zero blocks of <see cref="SparseSize"/> bytes, as rbd's --sparse-size; writes are
+/// pipelined, as rbd's are.
 /// </summary>
 public static class RawImport
 {
@@ -22,22 +22,20 @@ public static class RawImport
         {
             using var target = cluster.OpenImage(pool, image);
             // 1 MiB pieces stay in the CPU cache between the read, the zero scan and the write.
-            int chunk = (int)Math.Min(target.Stat().ObjectSize, IoChunk);
-            var buffer = ArrayPool<byte>.Shared.Rent(chunk);
-            try
-            {
-                foreach (var (start, end) in SparseFile.DataSegments(file, length))
-                    for (long offset = start; offset < end;)
-                    {
-                        int n = (int)Math.Min(end - offset, chunk - offset % chunk);
-                        var data = buffer.AsSpan(0, n);
-                        ReadExactly(file, data, offset);
-                        WriteNonZero(target, (ulong)offset, data);
-                        offset += n;
-                        progress?.Invoke((ulong)offset, (ulong)length);
-                    }
-            }
-            finally { ArrayPool<byte>.Shared.Return(buffer); }
+            using var pipeline = new IoPipeline((int)Math.Min(target.Stat().ObjectSize, IoChunk));
+            int chunkSize = pipeline.ChunkSize;
+            foreach (var (start, end) in SparseFile.DataSegments(file, length))
+                for (long offset = start; offset < end;)
+                {
+                    int n = (int)Math.Min(end - offset, chunkSize - offset % chunkSize);
+                    var chunk = pipeline.Rent();
+                    ReadExactly(file, chunk.AsSpan(0, n), offset);
+                    WriteNonZero(pipeline, target, (ulong)offset, chunk.AsMemory(0, n));
+                    pipeline.Release(chunk);
+                    offset += n;
+                    progress?.Invoke((ulong)offset, (ulong)length);
+                }
+            pipeline.Finish();
             progress?.Invoke((ulong)length, (ulong)length);
         });
     }
@@ -53,12 +51,12 @@ public static class RawImport
         }
     }
 
-    /// <summary>Writes the runs of <paramref name="data"/> that are not all-zero blocks.</summary>
+    /// <summary>Writes the runs of <paramref name="data"/> (in a chunk of the pipeline) that are not all-zero blocks.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void WriteNonZero(IRbdImage target, ulong offset, ReadOnlySpan<byte> data)
+    internal static void WriteNonZero(IoPipeline pipeline, IRbdImage target, ulong offset, ReadOnlyMemory<byte> data)
     {
-        foreach (var (start, length) in NonZeroRuns(data, offset))
-            target.Write(offset + (ulong)start, data.Slice(start, length));
+        foreach (var (start, length) in NonZeroRuns(data.Span, offset))
+            pipeline.Write(target, offset + (ulong)start, data.Slice(start, length));
     }
 
     /// <summary>
@@ -66,16 +64,16 @@ public static class RawImport
     /// reads as <paramref name="data"/> whatever it held before (import-diff's 'w', a full restore over old data).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void WriteOrDiscard(IRbdImage target, ulong offset, ReadOnlySpan<byte> data)
+    internal static void WriteOrDiscard(IoPipeline pipeline, IRbdImage target, ulong offset, ReadOnlyMemory<byte> data)
     {
         int zeroFrom = 0;
-        foreach (var (start, length) in NonZeroRuns(data, offset))
+        foreach (var (start, length) in NonZeroRuns(data.Span, offset))
         {
-            if (start > zeroFrom) target.Discard(offset + (ulong)zeroFrom, (ulong)(start - zeroFrom));
-            target.Write(offset + (ulong)start, data.Slice(start, length));
+            if (start > zeroFrom) pipeline.Discard(target, offset + (ulong)zeroFrom, (ulong)(start - zeroFrom));
+            pipeline.Write(target, offset + (ulong)start, data.Slice(start, length));
             zeroFrom = start + length;
         }
-        if (zeroFrom < data.Length) target.Discard(offset + (ulong)zeroFrom, (ulong)(data.Length - zeroFrom));
+        if (zeroFrom < data.Length) pipeline.Discard(target, offset + (ulong)zeroFrom, (ulong)(data.Length - zeroFrom));
     }
 
     /// <summary>Runs of blocks (aligned to the image offset) that hold any non-zero byte.</summary>

@@ -118,9 +118,20 @@ internal sealed unsafe partial class CephImage : IRbdImage
         if (Snapshot is not null) throw Refusals.SnapshotReadOnly(Spec);
     }
 
+    /// <summary>The part of [offset, offset+length) inside the image; OutOfRange when offset is past the end.</summary>
+    private ulong Clipped(ulong offset, ulong length) => Math.Min(length, Available(offset, length));
+
+    /// <summary>A write must lie inside the image (librbd would clip it) and go to the head.</summary>
+    private void CheckWrite(ulong offset, int length)
+    {
+        RequireHead();
+        ulong size = Size();
+        if (offset > size || (ulong)length > size - offset) throw Refusals.OutOfRange(Spec, offset, (ulong)length, size);
+    }
+
     public int Read(ulong offset, Span<byte> buffer)
     {
-        int n = (int)Math.Min((ulong)buffer.Length, Available(offset, (ulong)buffer.Length));
+        int n = (int)Clipped(offset, (ulong)buffer.Length);
         int done = 0;
         fixed (byte* p = buffer)
             while (done < n)
@@ -134,9 +145,7 @@ internal sealed unsafe partial class CephImage : IRbdImage
 
     public void Write(ulong offset, ReadOnlySpan<byte> data)
     {
-        RequireHead();
-        ulong size = Size();
-        if (offset > size || (ulong)data.Length > size - offset) throw Refusals.OutOfRange(Spec, offset, (ulong)data.Length, size);
+        CheckWrite(offset, data.Length);
         int done = 0;
         fixed (byte* p = data)
             while (done < data.Length)
@@ -148,7 +157,7 @@ internal sealed unsafe partial class CephImage : IRbdImage
     public void Discard(ulong offset, ulong length)
     {
         RequireHead();
-        ulong clipped = Math.Min(length, Available(offset, length));
+        ulong clipped = Clipped(offset, length);
         if (clipped > 0) Check(Rbd.rbd_discard(_handle, offset, clipped), "Discarding in");
     }
 

@@ -10,7 +10,8 @@ public static class GlanceWorkflows
 
     /// <summary>
     /// glance image-create [+ upload]: without a file, a queued record (the fast path's first step); with one,
-    /// rbd create (objects of rbd_store_chunk_size), the data chunk by chunk with its MD5, snap create + protect.
+    /// rbd create (objects of rbd_store_chunk_size), the data chunk by chunk with its MD5 (several writes in flight),
+    /// snap create + protect.
     /// </summary>
     public static WorkflowPlan<GlanceImage> Upload(OpenStackContext context, string name, string? file,
                                                    string diskFormat = "raw", string containerFormat = "bare")
@@ -113,17 +114,21 @@ public static class GlanceWorkflows
         using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
         using var input = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
         using var image = context.Cluster.OpenImage(pool, id);
-        var buffer = new byte[chunk];
+        using var pipeline = new IoPipeline(chunk);
         ulong total = (ulong)input.Length, offset = 0;
-        int n;
-        while ((n = input.ReadAtLeast(buffer, chunk, throwOnEndOfStream: false)) > 0)
+        while (true)
         {
-            var data = buffer.AsSpan(0, n);
-            md5.AppendData(data);
-            if (!thin || data.ContainsAnyExcept((byte)0)) image.Write(offset, data);
+            var buffer = pipeline.Rent();
+            int n = input.ReadAtLeast(buffer.AsSpan(0, chunk), chunk, throwOnEndOfStream: false);
+            if (n == 0) break;
+            var data = buffer.AsMemory(0, n);
+            md5.AppendData(data.Span);
+            if (!thin || data.Span.ContainsAnyExcept((byte)0)) pipeline.Write(image, offset, data);
+            pipeline.Release(buffer);
             offset += (ulong)n;
             progress?.Invoke(offset, total);
         }
+        pipeline.Finish();
         return Convert.ToHexString(md5.GetHashAndReset()).ToLowerInvariant();
     }
 }

@@ -18,6 +18,26 @@ public interface IRbdImage : IDisposable
     void Write(ulong offset, ReadOnlySpan<byte> data);
     /// <summary>Discards a range: it reads as zeros afterwards and whole objects are freed.</summary>
     void Discard(ulong offset, ulong length);
+
+    // Pipelined I/O (librbd's aio_read2/aio_write2/aio_discard): the same checks and errors as Read, Write and Discard,
+    // thrown before anything starts; what fails later is thrown by IPendingIo.Wait. The buffer must stay untouched
+    // until the I/O is waited for or disposed (IoPipeline does that). A backend without aio does it all at once.
+
+    /// <summary>Starts reading into <paramref name="buffer"/>; Wait returns the bytes read (clipped at the end of the image).</summary>
+    IPendingIo StartRead(ulong offset, Memory<byte> buffer) => CompletedIo.Of(Read(offset, buffer.Span));
+
+    IPendingIo StartWrite(ulong offset, ReadOnlyMemory<byte> data)
+    {
+        Write(offset, data.Span);
+        return CompletedIo.Of(data.Length);
+    }
+
+    IPendingIo StartDiscard(ulong offset, ulong length)
+    {
+        Discard(offset, length);
+        return CompletedIo.Of(0);
+    }
+
     /// <summary>Grows or shrinks (trimming objects past the end; a clone's overlap shrinks with it).</summary>
     void Resize(ulong size, ProgressHandler? progress = null);
 

@@ -67,6 +67,8 @@ internal static unsafe class Rbd
     [DllImport(Library)] public static extern int rbd_aio_create_completion(IntPtr argument, IntPtr callback, out IntPtr completion);
     [DllImport(Library)] public static extern int rbd_aio_write2(ImageHandle image, ulong offset, nuint length, byte* buffer, IntPtr completion, int flags);
     [DllImport(Library)] public static extern int rbd_aio_read2(ImageHandle image, ulong offset, nuint length, byte* buffer, IntPtr completion, int flags);
+    [DllImport(Library)] public static extern int rbd_aio_discard(ImageHandle image, ulong offset, ulong length, IntPtr completion);
+    [DllImport(Library)] public static extern int rbd_aio_is_complete(IntPtr completion);
     [DllImport(Library)] public static extern int rbd_aio_wait_for_complete(IntPtr completion);
     [DllImport(Library)] public static extern nint rbd_aio_get_return_value(IntPtr completion);
     [DllImport(Library)] public static extern void rbd_aio_release(IntPtr completion);
