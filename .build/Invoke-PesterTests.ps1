@@ -21,7 +21,7 @@ param(
 )
 
 # Tags of areas that do not run on Ceph yet; remove a tag here once its cmdlets work on a Ceph cluster.
-$NotYetOnCeph = @('OpenStack')   # Glance/Nova/Cinder records still live in the store directory only
+$NotYetOnCeph = @()
 
 $ErrorActionPreference = 'Stop'
 $summaryFile = Join-Path $ResultDirectory "pester-summary-$Backend.json"

@@ -52,6 +52,8 @@ internal sealed class FaultyCluster(IRbdCluster inner) : IRbdCluster
 
     public Guid Fsid => inner.Fsid;
     public string Location => inner.Location;
+    public string Locator => inner.Locator;
+    public IRecordStore OpenRecordStore() => inner.OpenRecordStore();
     public IReadOnlyList<string> ListPools() => inner.ListPools();
     public void CreatePool(string pool) => inner.CreatePool(pool);
     public void RemovePool(string pool) => inner.RemovePool(pool);

@@ -143,7 +143,7 @@ public abstract class PipelinedIoTests : IDisposable
 
     private WorkflowPlan<GlanceImage> GlanceUpload()
     {
-        _database ??= OpenStackDatabase.Open(_store.Directory);
+        _database ??= OpenStackDatabase.Open(_cluster);
         var context = new OpenStackContext(_cluster, _database, _ => throw new InvalidOperationException("one cluster"));
         return GlanceWorkflows.Upload(context, "cirros", _raw);
     }
