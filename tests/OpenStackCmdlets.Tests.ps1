@@ -75,7 +75,7 @@ Describe '-WhatIf prints the rbd command lines of each workflow and changes noth
         @{ Command = 'Remove-CinderBackup'; Action = { Remove-CinderBackup $backup -WhatIf }; Pattern = { "^rbd -p cinder_backup (snap rm|rm) $vol\.backup\.base" } }
     ) {
         $lines = Get-WhatIfLine $Action
-        foreach ($p in & $Pattern) {
+        foreach ($p in & $Pattern | ForEach-Object { Get-RbdCommandPattern $_ }) {
             @($lines | Where-Object { $_ -match $p }) | Should -Not -BeNullOrEmpty -Because "-WhatIf printed:`n$($lines -join "`n")"
         }
     }

@@ -298,7 +298,8 @@ function Get-RbdCommandPattern {
     # rbd merge-diff reads and writes files only: no cluster, no namespace.
     if (-not $ns -or $Pattern -like 'rbd merge-diff *') { return $Pattern }
     if ($InNamespace) { return $InNamespace.Replace('{ns}', [regex]::Escape($ns)) }
-    $Pattern -replace '^rbd ', "rbd --namespace $([regex]::Escape($ns)) "
+    # Every rbd of the line (patterns may start with the regex anchor ^ and pipe into another rbd: \| rbd).
+    $Pattern -replace '(^\^?|\\\| )rbd (?!namespace )', "`$1rbd --namespace $([regex]::Escape($ns)) "
 }
 
 function Get-AllocatedBytes {
