@@ -1,6 +1,6 @@
 # The Glance, Nova and Cinder cmdlets as PowerShell commands: -WhatIf prints each workflow's rbd command lines
 # (the seed's section 5 blocks) and changes nothing, -Verbose prints them as they run, records flow through
-# pipelines, and the OpenStack settings live with the store (a new session sees them).
+# pipelines, and the OpenStack settings live with the cluster (a new session sees them).
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
@@ -75,7 +75,8 @@ Describe '-WhatIf prints the rbd command lines of each workflow and changes noth
         @{ Command = 'Remove-CinderBackup'; Action = { Remove-CinderBackup $backup -WhatIf }; Pattern = { "^rbd -p cinder_backup (snap rm|rm) $vol\.backup\.base" } }
     ) {
         $lines = Get-WhatIfLine $Action
-        foreach ($p in & $Pattern | ForEach-Object { Get-RbdCommandPattern $_ }) {
+        foreach ($p in & $Pattern) {
+            $p = Get-RbdCommandPattern $p
             @($lines | Where-Object { $_ -match $p }) | Should -Not -BeNullOrEmpty -Because "-WhatIf printed:`n$($lines -join "`n")"
         }
     }
@@ -136,7 +137,7 @@ Describe '-Verbose prints the seed''s command lines as they run' -Tag OpenStack 
     ) {
         $text = Get-VerboseText $Action
         foreach ($line in & $Pattern) {
-            $text | Should -BeLike "*$([WildcardPattern]::Escape($line))*" -Because "the verbose output was:`n$text"
+            $text | Should -BeLike "*$([WildcardPattern]::Escape((Get-RbdCommandPattern $line -Literal)))*" -Because "the verbose output was:`n$text"
         }
     }
 }
@@ -183,15 +184,15 @@ Describe 'pipelines' -Tag OpenStack {
         $other = New-RbdTestStore -Name 'pipeline-other' -Pool openstack
         try {
             $null = New-CinderVolume -Name elsewhere -SizeGB 1 -Cluster $other
-            Connect-RbdCluster $default.Location | Out-Null
-            (Get-CinderVolume -Cluster $other).Cluster.Location | Should -Be $other.Location
+            Connect-RbdTestCluster $default | Out-Null
+            Get-RbdTestClusterName (Get-CinderVolume -Cluster $other).Cluster | Should -Be (Get-RbdTestClusterName $other)
             Get-CinderVolume -Cluster $other | New-CinderSnapshot -Name s | Remove-CinderSnapshot -Confirm:$false
             Get-CinderVolume -Cluster $other | Remove-CinderVolume -Confirm:$false
             @(Get-CinderVolume -Cluster $other) | Should -HaveCount 0
             @(Get-RbdImage openstack -Cluster $other) | Should -HaveCount 0
             @(Get-CinderVolume).Name | Should -Contain 'v1' -Because 'the default cluster is left alone'
         }
-        finally { Connect-RbdCluster $default.Location | Out-Null }
+        finally { Connect-RbdTestCluster $default | Out-Null }
     }
 }
 
@@ -218,7 +219,7 @@ Describe 'Remove-CinderVolume of a volume that others were cloned from' -Tag Ope
     }
 }
 
-Describe 'the OpenStack settings live with the store' -Tag OpenStack {
+Describe 'the OpenStack settings live with the cluster' -Tag OpenStack {
     BeforeAll {
         $root = New-RbdTestRoot
         $backupCluster = New-RbdTestStore -Root $root -Name 'settings-backup' -Pool cinder_backup
@@ -240,7 +241,7 @@ Describe 'the OpenStack settings live with the store' -Tag OpenStack {
         Set-OpenStackRbdConfig -RbdMaxCloneDepth 3 -RbdFlattenVolumeFromSnapshot $true -RbdStoreChunkSize 4M -BackupCluster $backupCluster
         $ps = [powershell]::Create()
         try {
-            $null = $ps.AddScript("Import-Module `$env:RBDPS_MODULE; `$null = Connect-RbdCluster -Path '$($cluster.Location)'; Get-OpenStackRbdConfig")
+            $null = $ps.AddScript("Import-Module `$env:RBDPS_MODULE; `$null = $(Get-RbdTestConnectCommand $cluster); Get-OpenStackRbdConfig")
             $config = @($ps.Invoke())
             $ps.Streams.Error | ForEach-Object { throw "the new runspace failed: $_" }
         }
@@ -249,7 +250,7 @@ Describe 'the OpenStack settings live with the store' -Tag OpenStack {
         $config[0].RbdMaxCloneDepth | Should -Be 3
         $config[0].RbdFlattenVolumeFromSnapshot | Should -BeTrue
         $config[0].RbdStoreChunkSize | Should -Be (4 * $MiB)
-        "$($config[0].BackupCluster)" | Should -BeLike "*$($backupCluster.Location)*"
+        "$($config[0].BackupCluster)" | Should -BeLike "*$($backupCluster.Location)*$($backupCluster.Namespace)*"
     }
 
     It 'a new Glance upload uses the persisted chunk size (4 MiB objects)' {

@@ -165,9 +165,9 @@ Describe '4. Why does a server snapshot take minutes but a volume snapshot secon
 
     It 'New-NovaServerSnapshot: -Verbose shows snap + protect, clone into Glance''s pool, then flatten' {
         $verbose = Get-VerboseText { $state.Image = New-NovaServerSnapshot -Server $server -Name web-snap -Verbose }
-        $verbose | Should -Match "rbd -p openstack snap protect $($server.Id)_disk@\w+"
-        $verbose | Should -Match "rbd clone openstack/$($server.Id)_disk@\w+ openstack/$($state.Image.Id)"
-        $verbose | Should -Match "rbd -p openstack flatten $($state.Image.Id)"
+        $verbose | Should -Match (Get-RbdCommandPattern "rbd -p openstack snap protect $($server.Id)_disk@\w+")
+        $verbose | Should -Match (Get-RbdCommandPattern "rbd clone openstack/$($server.Id)_disk@\w+ openstack/$($state.Image.Id)")
+        $verbose | Should -Match (Get-RbdCommandPattern "rbd -p openstack flatten $($state.Image.Id)")
         $state.Image.Status | Should -Be 'active'
         $state.Image.Location | Should -Be (Get-GlanceRbdLocation -ImageId $state.Image.Id)
     }
@@ -241,7 +241,7 @@ Describe '6. Why restore a backup into an empty volume rather than over an exist
         $root = New-RbdTestRoot
         $backupCluster = New-RbdTestStore -Root $root -Name 'backup-cluster' -Pool cinder_backup
         $null = New-OpenStackTestStore -Root $root
-        Set-OpenStackRbdConfig -BackupCluster $backupCluster.Location
+        Set-OpenStackRbdConfig -BackupCluster $backupCluster
 
         $volume = New-CinderVolume -Name db -SizeGB 1
         $model = [RbdTest.ImageModel]::new(1GB)

@@ -289,17 +289,18 @@ function Get-ProgressActivity {
 
 function Get-RbdCommandPattern {
     <#
-    What a -Verbose or -WhatIf rbd command line must match on -Cluster: -Pattern as written for rbd's default
-    namespace ('rbd snap create p/i@s'); on a Ceph connection seen through a namespace rbd is given
-    --namespace <ns> first, and -InNamespace (with {ns} for the namespace) replaces a pattern that differs more.
+    What a -Verbose or -WhatIf rbd command line must match on -Cluster: -Pattern, a regular expression written for
+    rbd's default namespace ('^rbd snap create p/i@s'), or with -Literal plain text (for -BeLike). On a Ceph
+    connection seen through a namespace each rbd command (first, or after a pipe) is given --namespace <ns>;
+    -InNamespace (with {ns} for the namespace) replaces a pattern that differs more.
     #>
-    param([Parameter(Mandatory)][string]$Pattern, [string]$InNamespace, [object]$Cluster = (Get-RbdCluster))
+    param([Parameter(Mandatory)][string]$Pattern, [string]$InNamespace, [switch]$Literal, [object]$Cluster = (Get-RbdCluster))
     $ns = $Cluster.Namespace
     # rbd merge-diff reads and writes files only: no cluster, no namespace.
-    if (-not $ns -or $Pattern -like 'rbd merge-diff *') { return $Pattern }
-    if ($InNamespace) { return $InNamespace.Replace('{ns}', [regex]::Escape($ns)) }
-    # Every rbd of the line (patterns may start with the regex anchor ^ and pipe into another rbd: \| rbd).
-    $Pattern -replace '(^\^?|\\\| )rbd (?!namespace )', "`$1rbd --namespace $([regex]::Escape($ns)) "
+    if (-not $ns -or $Pattern -match '^\^?rbd merge-diff ') { return $Pattern }
+    $ns = if ($Literal) { $ns } else { [regex]::Escape($ns) }
+    if ($InNamespace) { return $InNamespace.Replace('{ns}', $ns) }
+    $Pattern -replace '(^\^?|\\?\|\s)rbd ', "`${1}rbd --namespace $ns "
 }
 
 function Get-AllocatedBytes {
