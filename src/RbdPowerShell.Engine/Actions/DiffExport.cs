@@ -52,7 +52,7 @@ public static class DiffExport
             writer.WriteSize(info.Size);
         }
 
-        using var pipeline = new IoPipeline((int)Math.Min(info.ObjectSize, DiffRecords.IoChunk));
+        using var pipeline = IoPipeline.For(info.ObjectSize, image);
         image.DiffIterate(fromSnapshot, 0, info.Size, includeParent: fromSnapshot is null, wholeObject,
             (offset, length, exists) =>
             {

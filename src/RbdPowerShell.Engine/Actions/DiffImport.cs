@@ -31,10 +31,11 @@ public static class DiffImport
     {
         var format = reader.ReadDiffBanner(required);
         string spec = $"{target.Pool}/{target.Name}";
-        ulong size = target.Stat().Size;
+        var info = target.Stat();
+        ulong size = info.Size;
         string? endSnapshot = null;
         bool protect = false;
-        using var pipeline = new IoPipeline(DiffRecords.IoChunk);
+        using var pipeline = IoPipeline.For(info.ObjectSize, target);
         ulong written = 0; // the end of the last extent started: a record before it waits for what is in flight
         while (true)
         {

@@ -19,7 +19,7 @@ public static class ImageCopy
             () =>
         {
             using var to = destination.OpenImage(destinationPool, destinationImage);
-            using var pipeline = new IoPipeline((int)Math.Min(info.ObjectSize, RawImport.IoChunk));
+            using var pipeline = IoPipeline.For(info.ObjectSize, from, to);
             from.DiffIterate(null, 0, info.Size, includeParent: true, wholeObject: false, (offset, length, exists) =>
             {
                 if (!exists) return;

@@ -32,6 +32,10 @@ internal sealed class IoPipeline : IDisposable
         _maxChunks = (int)Math.Clamp(MaxChunkBytes / chunkSize, 2, MaxInFlight);
     }
 
+    /// <summary>A pipeline whose chunks suit every image it serves: the largest of their bulk I/O sizes, at most an object.</summary>
+    public static IoPipeline For(ulong objectSize, params IRbdImage[] images) =>
+        new((int)Math.Min(objectSize, (ulong)images.Max(image => image.BulkIoSize)));
+
     /// <summary>The usable length of a chunk from <see cref="Rent"/>.</summary>
     public int ChunkSize { get; }
 

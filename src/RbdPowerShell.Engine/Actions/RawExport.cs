@@ -13,7 +13,7 @@ public static class RawExport
         var info = image.Stat();
         using var file = NewFile.Open(path, FileAccess.ReadWrite, FileShare.None);
         RandomAccess.SetLength(file, (long)info.Size);
-        using var pipeline = new IoPipeline((int)Math.Min(info.ObjectSize, RawImport.IoChunk));
+        using var pipeline = IoPipeline.For(info.ObjectSize, image);
         image.DiffIterate(null, 0, info.Size, includeParent: true, wholeObject: false, (offset, length, exists) =>
         {
             if (!exists) return;

@@ -10,7 +10,6 @@ namespace RbdPowerShell.Engine;
 public static class RawImport
 {
     public const int SparseSize = 4096;
-    internal const int IoChunk = 1 << 20;
 
     public static void Run(IRbdCluster cluster, string path, string pool, string image, ImageOptions options,
                            ProgressHandler? progress = null)
@@ -22,7 +21,7 @@ public static class RawImport
         {
             using var target = cluster.OpenImage(pool, image);
             // 1 MiB pieces stay in the CPU cache between the read, the zero scan and the write.
-            using var pipeline = new IoPipeline((int)Math.Min(target.Stat().ObjectSize, IoChunk));
+            using var pipeline = IoPipeline.For(target.Stat().ObjectSize, target);
             int chunkSize = pipeline.ChunkSize;
             foreach (var (start, end) in SparseFile.DataSegments(file, length))
                 for (long offset = start; offset < end;)

@@ -22,6 +22,8 @@ internal sealed unsafe partial class CephImage : IRbdImage
     public string Name => CurrentName() ?? _openedAs;
     private readonly string _openedAs;
     public string? Snapshot { get; }
+    /// <summary>rbd's own bulk size: one request per 4 MiB object, instead of four that each cost an OSD op.</summary>
+    public int BulkIoSize => 4 << 20;
     private string ImageSpec => $"{Pool}/{Name}";
     private string Spec => Snapshot is null ? ImageSpec : $"{ImageSpec}@{Snapshot}";
 

@@ -38,6 +38,12 @@ public interface IRbdImage : IDisposable
         return CompletedIo.Of(0);
     }
 
+    /// <summary>
+    /// The largest single read or write bulk copies issue (never more than an object): librbd pays per request
+    /// (an OSD op per object piece), so it wants whole objects; the store wants chunks that stay in cache.
+    /// </summary>
+    int BulkIoSize => 1 << 20;
+
     /// <summary>Grows or shrinks (trimming objects past the end; a clone's overlap shrinks with it).</summary>
     void Resize(ulong size, ProgressHandler? progress = null);
 
