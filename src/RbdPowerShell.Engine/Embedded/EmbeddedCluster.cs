@@ -69,7 +69,8 @@ public sealed partial class EmbeddedCluster : IRbdCluster, IRbdStoreCheck
                     throw Refusals.PoolInUse(pool, outside.Select(c => $"{c.Pool}/{c.Name}"), $"{image.Name}@{snap.Name}");
             }
         foreach (var image in images) Versions.DeleteImage(image.Id);
-        Index.Execute("DELETE FROM snaps WHERE image_id IN (SELECT id FROM images WHERE pool_id=$p)", ("$p", row.Id));
+        foreach (var table in new[] { "snaps", "image_meta", "trash" })
+            Index.Execute($"DELETE FROM {table} WHERE image_id IN (SELECT id FROM images WHERE pool_id=$p)", ("$p", row.Id));
         Index.Execute("DELETE FROM images WHERE pool_id=$p", ("$p", row.Id));
         Index.Execute("DELETE FROM pools WHERE id=$p", ("$p", row.Id));
     });
@@ -96,6 +97,7 @@ public sealed partial class EmbeddedCluster : IRbdCluster, IRbdStoreCheck
         if (snaps.Count > 0)
             throw Refusals.ImageHasSnapshots($"{pool}/{image}", snaps.Select(s => s.Name));
         Versions.DeleteImage(row.Id);
+        Index.Execute("DELETE FROM image_meta WHERE image_id=$i", ("$i", row.Id));
         Index.Execute("DELETE FROM images WHERE id=$i", ("$i", row.Id));
     });
 

@@ -9,7 +9,8 @@ namespace RbdPowerShell.Engine.Embedded;
 /// </summary>
 internal sealed class StoreIndex : IDisposable
 {
-    private const int SchemaVersion = 1;
+    /// <summary>2 added the trash and image metadata; a schema-1 store is upgraded when opened.</summary>
+    private const int SchemaVersion = 2;
     /// <summary>The index's file in the store directory: its presence is what makes a directory a store.</summary>
     public const string FileName = "index.db";
     private readonly SqliteConnection _db;
@@ -305,6 +306,17 @@ internal sealed class StoreIndex : IDisposable
             CREATE TABLE IF NOT EXISTS garbage(blob INTEGER PRIMARY KEY);
             INSERT OR IGNORE INTO meta(key, value) VALUES('schema', $schema), ('next_blob', 1), ('fsid', $fsid);
             """, ("$schema", SchemaVersion), ("$fsid", Guid.NewGuid().ToString()));
+        // Schema 2. An image in the trash keeps its row (id, snapshots, clones' parent links) under a name no image
+        // can have (names never hold '/'), so its own name is free again; the trash row remembers it.
+        Execute("""
+            CREATE TABLE IF NOT EXISTS trash(
+                image_id INTEGER PRIMARY KEY REFERENCES images(id), name TEXT NOT NULL, source TEXT NOT NULL,
+                deleted TEXT NOT NULL, deferment_end TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS image_meta(
+                image_id INTEGER NOT NULL REFERENCES images(id), key TEXT NOT NULL, value TEXT NOT NULL,
+                PRIMARY KEY(image_id, key)) WITHOUT ROWID;
+            UPDATE meta SET value=2 WHERE key='schema' AND value=1;
+            """);
         var schema = Convert.ToInt32(Scalar("SELECT value FROM meta WHERE key='schema'"));
         if (schema != SchemaVersion)
             throw new RbdException(RbdErrno.ENOTSUP, _db.DataSource,
