@@ -20,6 +20,7 @@ public class CephBackendTests
         Assert.Equal(24, Marshal.SizeOf<SnapInfoNative>());
         Assert.Equal(16, Marshal.SizeOf<ImageSpecNative>());
         Assert.Equal(16, Marshal.SizeOf<TimeSpecNative>());
+        Assert.Equal(40, Marshal.SizeOf<TrashImageInfoNative>());
     }
 
     [Fact]

@@ -61,6 +61,10 @@ internal sealed class FaultyCluster(IRbdCluster inner) : IRbdCluster
     public void CreateImage(string pool, string image, ulong size, ImageOptions options) => inner.CreateImage(pool, image, size, options);
     public void RemoveImage(string pool, string image) => inner.RemoveImage(pool, image);
     public void RenameImage(string pool, string image, string newName) => inner.RenameImage(pool, image, newName);
+    public void MoveToTrash(string pool, string image, TimeSpan delay) => inner.MoveToTrash(pool, image, delay);
+    public IReadOnlyList<TrashEntry> ListTrash(string pool) => inner.ListTrash(pool);
+    public void RestoreFromTrash(string pool, string id, string name) => inner.RestoreFromTrash(pool, id, name);
+    public void RemoveFromTrash(string pool, string id, bool force, ProgressHandler? progress = null) => inner.RemoveFromTrash(pool, id, force, progress);
     public void Clone(string parentPool, string parentImage, string parentSnapshot, string childPool, string childImage, ImageOptions options) =>
         inner.Clone(parentPool, parentImage, parentSnapshot, childPool, childImage, options);
     public IRbdImage OpenImage(string pool, string image, string? snapshot = null) => new FaultyImage(this, inner.OpenImage(pool, image, snapshot));

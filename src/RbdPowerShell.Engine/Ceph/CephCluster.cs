@@ -107,16 +107,25 @@ public sealed partial class CephCluster : IRbdCluster
     /// </summary>
     public void RemovePool(string pool)
     {
+        var trashed = RestoreTrashForRemoval(pool);
         var images = ListImages(pool);
-        foreach (var image in images)
+        try
         {
-            using var handle = OpenImage(pool, image);
-            foreach (var snap in handle.ListSnapshots())
+            foreach (var image in images)
             {
-                using var view = OpenImage(pool, image, snap.Name);
-                var outside = view.ListChildren().Where(c => c.Pool != pool).ToList();
-                if (outside.Count > 0) throw Refusals.PoolInUse(pool, outside.Select(c => c.ToString()), $"{image}@{snap.Name}");
+                using var handle = OpenImage(pool, image);
+                foreach (var snap in handle.ListSnapshots())
+                {
+                    using var view = OpenImage(pool, image, snap.Name);
+                    var outside = view.ListChildren().Where(c => c.Pool != pool).ToList();
+                    if (outside.Count > 0) throw Refusals.PoolInUse(pool, outside.Select(c => c.ToString()), $"{image}@{snap.Name}");
+                }
             }
+        }
+        catch
+        {
+            foreach (var (entry, name) in trashed) MoveToTrash(pool, name, entry.DefermentEnd - DateTime.UtcNow);
+            throw;
         }
         if (Namespace is null)
         {

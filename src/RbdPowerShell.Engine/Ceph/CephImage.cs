@@ -57,6 +57,24 @@ internal sealed unsafe partial class CephImage : IRbdImage
         return new CephImage(cluster, handle, pool, name, snapshot);
     }
 
+    /// <summary>Opens an image in the trash (it has no name in the pool any more) read-only, to read its snapshots.</summary>
+    public static CephImage OpenInTrash(CephCluster cluster, string pool, TrashEntry entry)
+    {
+        var io = cluster.IoCtx(pool);
+        var handle = new ImageHandle(io);
+        int rc;
+        IntPtr raw;
+        lock (ImageHandle.OpenClose) rc = Rbd.rbd_open_by_id_read_only(io, entry.Id, out raw, null);
+        if (rc < 0)
+        {
+            handle.Abandon();
+            if (rc == -2) throw Refusals.TrashEntryNotFound(pool, entry.Id);
+            CephErrors.Check(rc, "Opening image", $"{pool}/{entry.Id}");
+        }
+        handle.Attach(raw);
+        return new CephImage(cluster, handle, pool, entry.Name, null);
+    }
+
     private void Check(long rc, string operation) => CephErrors.Check(rc, operation, Spec);
 
     public ImageInfo Stat()

@@ -6,8 +6,9 @@ namespace RbdPowerShell.Engine.Embedded;
 
 internal sealed record PoolRow(long Id, string Name, long SnapSeq);
 
+/// <summary>An image row; <paramref name="InTrash"/> ones carry the name they had (their row's own name is hidden).</summary>
 internal sealed record ImageRow(long Id, long PoolId, string Pool, string Name, string RbdId, ulong Size, int Order,
-                                RbdFeatures Features, DateTime Created, long? ParentSnap, ulong Overlap);
+                                RbdFeatures Features, DateTime Created, long? ParentSnap, ulong Overlap, bool InTrash);
 
 internal sealed record SnapRow(long Id, long ImageId, ulong SnapId, string Name, ulong Size, bool Protected,
                                DateTime Created, long? ParentSnap, ulong Overlap);
@@ -16,7 +17,11 @@ internal sealed record SnapRow(long Id, long ImageId, ulong SnapId, string Name,
 internal sealed class Catalog
 {
     private const string ImageColumns =
-        "i.id, i.pool_id, p.name, i.name, i.rbd_id, i.size, i.ord, i.features, i.created, i.parent_snap, i.overlap";
+        "i.id, i.pool_id, p.name, COALESCE(t.name, i.name), i.rbd_id, i.size, i.ord, i.features, i.created, i.parent_snap, i.overlap, " +
+        "t.image_id IS NOT NULL";
+    private const string ImagesFrom = "images i JOIN pools p ON p.id=i.pool_id LEFT JOIN trash t ON t.image_id=i.id";
+    /// <summary>The name an image in the trash has in its row: no image name can hold '/', so its own name is free.</summary>
+    public static string TrashedName(string rbdId) => "/trash/" + rbdId;
     private const string SnapColumns =
         "id, image_id, snap_id, name, size, protected, created, parent_snap, overlap";
 
@@ -33,8 +38,8 @@ internal sealed class Catalog
     public PoolRow Pool(string name) =>
         FindPool(name) ?? throw Refusals.PoolNotFound(name);
 
-    public ImageRow? FindImage(string pool, string name) =>
-        _index.Query($"SELECT {ImageColumns} FROM images i JOIN pools p ON p.id=i.pool_id WHERE p.name=$p AND i.name=$n",
+    public ImageRow? FindImage(string pool, string name) => name.Contains('/') ? null :
+        _index.Query($"SELECT {ImageColumns} FROM {ImagesFrom} WHERE p.name=$p AND i.name=$n",
             MapImage, ("$p", pool), ("$n", name)).FirstOrDefault();
 
     public ImageRow Image(string pool, string name)
@@ -44,11 +49,13 @@ internal sealed class Catalog
     }
 
     public ImageRow ImageById(long id) =>
-        _index.Query($"SELECT {ImageColumns} FROM images i JOIN pools p ON p.id=i.pool_id WHERE i.id=$id", MapImage, ("$id", id)).FirstOrDefault()
+        _index.Query($"SELECT {ImageColumns} FROM {ImagesFrom} WHERE i.id=$id", MapImage, ("$id", id)).FirstOrDefault()
         ?? throw Refusals.ImageRemovedWhileOpen(id.ToString(CultureInfo.InvariantCulture));
 
-    public IReadOnlyList<ImageRow> Images(long poolId) =>
-        _index.Query($"SELECT {ImageColumns} FROM images i JOIN pools p ON p.id=i.pool_id WHERE i.pool_id=$p ORDER BY i.name", MapImage, ("$p", poolId)).ToList();
+    /// <summary>The pool's images, without those in the trash unless <paramref name="withTrash"/>.</summary>
+    public IReadOnlyList<ImageRow> Images(long poolId, bool withTrash = false) =>
+        _index.Query($"SELECT {ImageColumns} FROM {ImagesFrom} WHERE i.pool_id=$p AND ($all OR t.image_id IS NULL) ORDER BY i.name",
+            MapImage, ("$p", poolId), ("$all", withTrash)).ToList();
 
     public IReadOnlyList<SnapRow> Snaps(long imageId) =>
         _index.Query($"SELECT {SnapColumns} FROM snaps WHERE image_id=$i ORDER BY snap_id", MapSnap, ("$i", imageId)).ToList();
@@ -62,10 +69,10 @@ internal sealed class Catalog
     public SnapRow SnapById(long id) =>
         _index.Query($"SELECT {SnapColumns} FROM snaps WHERE id=$id", MapSnap, ("$id", id)).Single();
 
-    /// <summary>Images whose head or any snapshot reads through <paramref name="snapRowId"/> (rbd children).</summary>
+    /// <summary>Images whose head or any snapshot reads through <paramref name="snapRowId"/> (rbd children --all: trash too).</summary>
     public IReadOnlyList<ImageRow> Children(long snapRowId) =>
         _index.Query($"""
-            SELECT {ImageColumns} FROM images i JOIN pools p ON p.id=i.pool_id
+            SELECT {ImageColumns} FROM {ImagesFrom}
             WHERE i.parent_snap=$s OR i.id IN (SELECT image_id FROM snaps WHERE parent_snap=$s)
             ORDER BY p.name, i.name
             """, MapImage, ("$s", snapRowId)).ToList();
@@ -112,14 +119,17 @@ internal sealed class Catalog
             """, ("$i", image.Id), ("$sid", (long)snapId), ("$n", name), ("$s", (long)image.Size), ("$c", Now()),
             ("$ps", image.ParentSnap), ("$ov", (long)image.Overlap));
 
-    public static string Now() => DateTime.UtcNow.ToString("o", CultureInfo.InvariantCulture);
+    public static string Now() => Time(DateTime.UtcNow);
 
-    private static DateTime ParseTime(string text) =>
+    public static string Time(DateTime utc) => utc.ToString("o", CultureInfo.InvariantCulture);
+
+    public static DateTime ParseTime(string text) =>
         DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
 
     private static ImageRow MapImage(SqliteDataReader r) => new(
         r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4), (ulong)r.GetInt64(5), r.GetInt32(6),
-        (RbdFeatures)r.GetInt64(7), ParseTime(r.GetString(8)), r.IsDBNull(9) ? null : r.GetInt64(9), (ulong)r.GetInt64(10));
+        (RbdFeatures)r.GetInt64(7), ParseTime(r.GetString(8)), r.IsDBNull(9) ? null : r.GetInt64(9), (ulong)r.GetInt64(10),
+        r.GetInt64(11) != 0);
 
     private static SnapRow MapSnap(SqliteDataReader r) => new(
         r.GetInt64(0), r.GetInt64(1), (ulong)r.GetInt64(2), r.GetString(3), (ulong)r.GetInt64(4), r.GetInt64(5) != 0,

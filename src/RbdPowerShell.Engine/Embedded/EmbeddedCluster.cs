@@ -60,7 +60,7 @@ public sealed partial class EmbeddedCluster : IRbdCluster, IRbdStoreCheck
     public void RemovePool(string pool) => Write(() =>
     {
         var row = Catalog.Pool(pool);
-        var images = Catalog.Images(row.Id);
+        var images = Catalog.Images(row.Id, withTrash: true);
         foreach (var image in images)
             foreach (var snap in Catalog.Snaps(image.Id))
             {

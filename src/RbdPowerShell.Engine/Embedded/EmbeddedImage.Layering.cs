@@ -7,7 +7,7 @@ internal sealed partial class EmbeddedImage
     {
         var view = CurrentView();
         if (view.Snap is null) return (IReadOnlyList<ChildSpec>)Array.Empty<ChildSpec>();
-        return Catalog.Children(view.Snap.Id).Select(c => new ChildSpec(c.Pool, c.Name)).ToList();
+        return Catalog.Children(view.Snap.Id).Where(c => !c.InTrash).Select(c => new ChildSpec(c.Pool, c.Name)).ToList();
     });
 
     /// <summary>

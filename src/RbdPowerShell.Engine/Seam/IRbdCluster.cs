@@ -33,6 +33,18 @@ public interface IRbdCluster : IDisposable
     void RemoveImage(string pool, string image);
     void RenameImage(string pool, string image, string newName);
 
+    /// <summary>
+    /// rbd trash mv: the image leaves the pool's listing and frees its name, keeping its id, snapshots and
+    /// clones' parent link; it may not be removed (without force) before <paramref name="delay"/> has passed.
+    /// </summary>
+    void MoveToTrash(string pool, string image, TimeSpan delay);
+    /// <summary>rbd trash ls, oldest first.</summary>
+    IReadOnlyList<TrashEntry> ListTrash(string pool);
+    /// <summary>rbd trash restore: back under <paramref name="name"/>. TrashEntryNotFound, ImageExists.</summary>
+    void RestoreFromTrash(string pool, string id, string name);
+    /// <summary>rbd trash rm: TrashDefermentNotExpired unless <paramref name="force"/>; ImageHasSnapshots.</summary>
+    void RemoveFromTrash(string pool, string id, bool force, ProgressHandler? progress = null);
+
     /// <summary>rbd clone: EINVAL unless the parent snapshot is protected.</summary>
     void Clone(string parentPool, string parentImage, string parentSnapshot,
                string childPool, string childImage, ImageOptions options);

@@ -3,7 +3,7 @@ namespace RbdPowerShell.Engine;
 /// <summary>
 /// Every refusal of SPEC section 2, built in one place so both backends give the same errno, ErrorId and message.
 /// </summary>
-public static class Refusals
+public static partial class Refusals
 {
     private static RbdException Make(RbdErrno errno, string errorId, string target, string message) =>
         new(errno, target, message) { ErrorId = errorId };

@@ -28,6 +28,7 @@ internal static unsafe class Rbd
 
     [DllImport(Library)] public static extern int rbd_open(IoCtxHandle io, [MarshalAs(UnmanagedType.LPUTF8Str)] string name, out IntPtr image, [MarshalAs(UnmanagedType.LPUTF8Str)] string? snapshot);
     [DllImport(Library)] public static extern int rbd_open_read_only(IoCtxHandle io, [MarshalAs(UnmanagedType.LPUTF8Str)] string name, out IntPtr image, [MarshalAs(UnmanagedType.LPUTF8Str)] string? snapshot);
+    [DllImport(Library)] public static extern int rbd_open_by_id_read_only(IoCtxHandle io, [MarshalAs(UnmanagedType.LPUTF8Str)] string id, out IntPtr image, [MarshalAs(UnmanagedType.LPUTF8Str)] string? snapshot);
     [DllImport(Library)] public static extern int rbd_snap_set(ImageHandle image, [MarshalAs(UnmanagedType.LPUTF8Str)] string? snapshot);
     [DllImport(Library)] public static extern int rbd_close(IntPtr image);
 
@@ -64,6 +65,12 @@ internal static unsafe class Rbd
     [DllImport(Library)] public static extern void rbd_linked_image_spec_list_cleanup(LinkedImageSpecNative* children, nuint count);
     [DllImport(Library)] public static extern int rbd_flatten_with_progress(ImageHandle image, IntPtr callback, IntPtr data);
 
+    [DllImport(Library)] public static extern int rbd_trash_move(IoCtxHandle io, [MarshalAs(UnmanagedType.LPUTF8Str)] string name, ulong delaySeconds);
+    [DllImport(Library)] public static extern int rbd_trash_list(IoCtxHandle io, TrashImageInfoNative* entries, ref nuint count);
+    [DllImport(Library)] public static extern void rbd_trash_list_cleanup(TrashImageInfoNative* entries, nuint count);
+    [DllImport(Library)] public static extern int rbd_trash_restore(IoCtxHandle io, [MarshalAs(UnmanagedType.LPUTF8Str)] string id, [MarshalAs(UnmanagedType.LPUTF8Str)] string name);
+    [DllImport(Library)] public static extern int rbd_trash_remove_with_progress(IoCtxHandle io, [MarshalAs(UnmanagedType.LPUTF8Str)] string id, [MarshalAs(UnmanagedType.U1)] bool force, IntPtr callback, IntPtr data);
+
     [DllImport(Library)] public static extern int rbd_aio_create_completion(IntPtr argument, IntPtr callback, out IntPtr completion);
     [DllImport(Library)] public static extern int rbd_aio_write2(ImageHandle image, ulong offset, nuint length, byte* buffer, IntPtr completion, int flags);
     [DllImport(Library)] public static extern int rbd_aio_read2(ImageHandle image, ulong offset, nuint length, byte* buffer, IntPtr completion, int flags);
@@ -90,6 +97,16 @@ internal unsafe struct LinkedImageSpecNative
     public byte* ImageId;
     public byte* ImageName;
     public byte Trash;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct TrashImageInfoNative
+{
+    public byte* Id;
+    public byte* Name;
+    public int Source;
+    public long DeletionTime;
+    public long DefermentEndTime;
 }
 
 [StructLayout(LayoutKind.Sequential)]
