@@ -19,6 +19,7 @@
         'Copy-RbdClone', 'Get-RbdChild', 'Invoke-RbdFlatten',
         'Export-RbdDiff', 'Import-RbdDiff', 'Merge-RbdDiff',
         'Test-RbdStore',
+        'Get-RbdTrash', 'Restore-RbdTrash', 'Remove-RbdTrash', 'Clear-RbdTrash',
         'New-GlanceImage', 'Get-GlanceImage', 'Remove-GlanceImage', 'Add-GlanceImageLocation',
         'New-NovaServer', 'Get-NovaServer', 'New-NovaServerSnapshot', 'Remove-NovaServer',
         'New-CinderVolume', 'Get-CinderVolume', 'Remove-CinderVolume',
