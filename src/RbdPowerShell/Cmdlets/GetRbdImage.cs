@@ -52,7 +52,7 @@ public sealed class GetRbdImageCommand : RbdQueryCmdlet
         if (snapshot is null) described.Add(Describe(image));
         if (!IncludeSnapshot && snapshot is null) return described;
         var names = image.ListSnapshots().Select(s => s.Name).ToList();
-        foreach (var snap in snapshot is null ? names : Select(snapshot, () => names))
+        foreach (var snap in snapshot is null ? names : Filter(snapshot, names))
         {
             using var view = Connection.OpenImage(pool, name, snap);
             described.Add(Describe(view));

@@ -45,9 +45,9 @@ public sealed class GetRbdImageUsageCommand : RbdQueryCmdlet
         IEnumerable<ImageUsage> rows = DiskUsage.Run(Connection, pool, image, Exact);
         if (snapshot is not null)
         {
-            var selected = Select(snapshot, () => rows.Where(r => r.Snapshot is not null).Select(r => r.Snapshot!).ToList());
+            var selected = Filter(snapshot, rows.Where(r => r.Snapshot is not null).Select(r => r.Snapshot!));
             rows = rows.Where(r => r.Snapshot is not null && selected.Contains(r.Snapshot)).ToList();
-            if (!rows.Any() && !IsPattern(snapshot)) throw RbdException.NotFound("Snapshot", what);
+            if (!rows.Any() && !IsPattern(Target)) throw RbdException.NotFound("Snapshot", what);
         }
         foreach (var row in rows)
         {
