@@ -698,8 +698,8 @@ Describe 'progress, tab completion and spool cleanup' {
     }
 
     It '<Command> reports "<Activity>"' -ForEach @(
-        @{ Command = "Export-RbdDiff openstack/img@s1 -Path '{file}'"; Activity = 'Exporting image' }
-        @{ Command = "Import-RbdDiff '{file}' openstack/target"; Activity = 'Importing image diff' }
+        @{ Command = "Export-RbdDiff openstack/img@s1 -Path '{file}'"; Activity = 'Exporting diff of openstack/img@s1' }
+        @{ Command = "Import-RbdDiff '{file}' openstack/target"; Activity = 'Importing diff into openstack/target' }
     ) {
         $activities = Get-ProgressActivity -Cluster $c -Command $Command.Replace('{file}', $diffFile)
         ($activities -join "`n") | Should -BeLike "*$Activity*"

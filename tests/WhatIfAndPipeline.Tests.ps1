@@ -278,13 +278,13 @@ Describe 'long operations report progress' {
         $null = Connect-RbdTestCluster $cluster
     }
 
-    It '<Command> reports "<Activity>"' -ForEach @(
-        @{ Command = 'Invoke-RbdFlatten openstack/cl'; Activity = 'Image flatten' }
-        @{ Command = 'Copy-RbdImage openstack/src openstack/cp'; Activity = 'Image copy' }
-        @{ Command = "Export-RbdImage openstack/src '{raw}'"; Activity = 'Exporting image' }
-        @{ Command = "Import-RbdImage '{raw}' openstack/imp"; Activity = 'Importing image' }
-        @{ Command = 'Restore-RbdSnapshot openstack/src@s'; Activity = 'Rolling back to snapshot' }
-        @{ Command = 'Resize-RbdImage openstack/src -Size 128M'; Activity = 'Resizing image' }
+    It '<Command> reports "<Activity>", naming its image' -ForEach @(
+        @{ Command = 'Invoke-RbdFlatten openstack/cl'; Activity = 'Flattening openstack/cl' }
+        @{ Command = 'Copy-RbdImage openstack/src openstack/cp'; Activity = 'Copying openstack/src to openstack/cp' }
+        @{ Command = "Export-RbdImage openstack/src '{raw}'"; Activity = 'Exporting openstack/src' }
+        @{ Command = "Import-RbdImage '{raw}' openstack/imp"; Activity = 'Importing into openstack/imp' }
+        @{ Command = 'Restore-RbdSnapshot openstack/src@s'; Activity = 'Rolling back to openstack/src@s' }
+        @{ Command = 'Resize-RbdImage openstack/src -Size 128M'; Activity = 'Resizing openstack/src' }
     ) {
         $activities = Get-ProgressActivity -Cluster $cluster -Command $Command.Replace('{raw}', $progressRaw)
         ($activities -join "`n") | Should -BeLike "*$Activity*"

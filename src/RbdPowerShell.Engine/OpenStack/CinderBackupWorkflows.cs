@@ -90,7 +90,7 @@ public static class CinderBackupWorkflows
                 FullCopy(context, backup, pool, image, backupCluster, backupPool, progress);
                 method = "Full";
             }
-        });
+        }, image: $"{pool}/{image}");
         if (fromSnap is not null)
             plan.Add(Rbd("-p", pool, "snap", "rm", $"{image}@{fromSnap}"), () =>
             {
@@ -135,7 +135,8 @@ public static class CinderBackupWorkflows
         }
         string newSnap = AddSourceSnapshot(plan, context, backup, pool, image);
         plan.AddLong(TransferCommand(pool, image, newSnap, fromSnap, backupPool, baseName),
-            progress => DiffTransfer.Run(context.Cluster, pool, image, newSnap, fromSnap, backupCluster, backupPool, baseName, progress));
+            progress => DiffTransfer.Run(context.Cluster, pool, image, newSnap, fromSnap, backupCluster, backupPool, baseName, progress),
+            image: $"{pool}/{image}");
         return plan.Finish(() => context.Save(backup with { BaseImage = $"{backupPool}/{baseName}", SnapshotName = newSnap }));
     }
 
@@ -163,7 +164,7 @@ public static class CinderBackupWorkflows
         plan.AddLong($"{Rbd("-p", backupPool, "create", "--size", Size(Stat(context.Cluster, pool, image).Size), full)}; " +
                      $"# then copy {pool}/{image} into it in {Size(context.Settings.BackupCephChunkSize)} chunks",
             progress => FullCopy(context, backup, pool, image, backupCluster, backupPool, progress),
-            Rbd("-p", backupPool, "rm", full), () => backupCluster.RemoveImage(backupPool, full));
+            Rbd("-p", backupPool, "rm", full), () => backupCluster.RemoveImage(backupPool, full), $"{pool}/{image}");
         return plan.Finish(() => context.Save(backup with { BaseImage = $"{backupPool}/{full}", Method = "Full" }));
     }
 

@@ -40,7 +40,8 @@ public static class CinderRestoreWorkflow
         {
             string export = Rbd("export-diff", "--pool", source.Pool, $"{source}@{restorePoint}", "-");
             plan.AddLong($"{export} | {Rbd("import-diff", "--pool", pool, "-", $"{pool}/{image}")}",
-                progress => DiffTransfer.Run(backupCluster, source.Pool, source.Image!, restorePoint, null, context.Cluster, pool, image, progress));
+                progress => DiffTransfer.Run(backupCluster, source.Pool, source.Image!, restorePoint, null, context.Cluster, pool, image, progress),
+                image: $"{pool}/{image}");
             sourceSize = SnapshotSize(backupCluster, source, restorePoint);
         }
         else
@@ -48,7 +49,7 @@ public static class CinderRestoreWorkflow
             string? snap = backup.Method == "Diff" ? restorePoint : null;
             string from = snap is null ? source.ToString() : $"{source}@{snap}";
             plan.AddLong($"# full restore ({whyFull}): copy {from} into {pool}/{image} in {Size(context.Settings.BackupCephChunkSize)} chunks",
-                progress => FullCopy(context, backupCluster, source, snap, pool, image, progress));
+                progress => FullCopy(context, backupCluster, source, snap, pool, image, progress), image: $"{pool}/{image}");
             sourceSize = snap is null ? Stat(backupCluster, source.Pool, source.Image!).Size : SnapshotSize(backupCluster, source, snap);
         }
         ulong targetSize = GiB(target.SizeGB);
@@ -57,7 +58,7 @@ public static class CinderRestoreWorkflow
                 progress => WithImage(context.Cluster, pool, image, i =>
                 {
                     if (i.Stat().Size != targetSize) i.Resize(targetSize, progress);
-                }));
+                }), image: $"{pool}/{image}");
         return plan.Finish(() =>
         {
             if (isNew) context.Save(target);

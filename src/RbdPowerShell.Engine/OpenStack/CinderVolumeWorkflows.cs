@@ -56,7 +56,7 @@ public static class CinderVolumeWorkflows
             plan.Add($"# Do full copy if rbd_max_clone_depth <= 0 ({settings.RbdMaxCloneDepth})", () => { });
             plan.AddLong(Rbd("copy", source.ToString(), $"{pool}/{image}"),
                 progress => ImageCopy.Run(context.Cluster, source.Pool, source.Image!, null, context.Cluster, pool, image, progress),
-                Rbd("rm", $"{pool}/{image}"), () => context.Cluster.RemoveImage(pool, image));
+                Rbd("rm", $"{pool}/{image}"), () => context.Cluster.RemoveImage(pool, image), $"{pool}/{image}");
         }
         else
         {

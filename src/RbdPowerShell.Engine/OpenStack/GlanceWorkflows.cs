@@ -38,7 +38,7 @@ public static class GlanceWorkflows
             Rbd("-p", pool, "rm", id), () => context.Cluster.RemoveImage(pool, id));
         plan.AddLong($"# write {file} into {pool}/{id} in {Size(settings.RbdStoreChunkSize)} chunks, computing its MD5" +
                      (settings.RbdThinProvisioning ? " (all-zero chunks skipped: rbd_thin_provisioning)" : ""),
-            progress => checksum = WriteChunks(context, file, pool, id, progress));
+            progress => checksum = WriteChunks(context, file, pool, id, progress), image: $"{pool}/{id}");
         RbdSteps.SnapAndProtect(plan, context, pool, id, SnapshotName);
         return plan.Finish(() => context.Save(record with
         {

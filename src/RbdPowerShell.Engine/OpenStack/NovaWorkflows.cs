@@ -65,7 +65,7 @@ public static class NovaWorkflows
         RbdSteps.Clone(plan, context, new ImageSpec(novaPool, diskName, snap), glancePool, id);
         plan.Add("# Flatten the image, which detaches it from the source snapshot", () => { });
         plan.AddLong(Rbd("-p", glancePool, "flatten", id),
-            progress => WithImage(context.Cluster, glancePool, id, i => i.Flatten(progress)));
+            progress => WithImage(context.Cluster, glancePool, id, i => i.Flatten(progress)), image: $"{glancePool}/{id}");
         plan.Add("# all done with the source snapshot, clean it up", () => { });
         plan.Add(Rbd("-p", novaPool, "snap", "unprotect", $"{diskName}@{snap}"),
             () => WithImage(context.Cluster, novaPool, diskName, i => i.UnprotectSnapshot(snap)));

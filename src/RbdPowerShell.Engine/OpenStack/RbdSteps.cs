@@ -42,14 +42,14 @@ internal static class RbdSteps
 
     public static void Flatten<T>(WorkflowPlan<T> plan, OpenStackContext context, string pool, string image) =>
         plan.AddLong(Rbd("flatten", $"{pool}/{image}"),
-            progress => WithImage(context.Cluster, pool, image, i => i.Flatten(progress)));
+            progress => WithImage(context.Cluster, pool, image, i => i.Flatten(progress)), image: $"{pool}/{image}");
 
     /// <summary>rbd resize to <paramref name="size"/> bytes (--allow-shrink when smaller than <paramref name="current"/>); nothing when equal.</summary>
     public static void Resize<T>(WorkflowPlan<T> plan, OpenStackContext context, string pool, string image, ulong size, ulong current)
     {
         if (size == current) return;
         plan.AddLong(Rbd("resize", "--size", Size(size), size < current ? "--allow-shrink" : "", $"{pool}/{image}"),
-            progress => WithImage(context.Cluster, pool, image, i => i.Resize(size, progress)));
+            progress => WithImage(context.Cluster, pool, image, i => i.Resize(size, progress)), image: $"{pool}/{image}");
     }
 
     /// <summary>
@@ -77,7 +77,7 @@ internal static class RbdSteps
         plan.Add($"# not cloneable ({whyNotCloneable}): download Glance image {glanceImage.Id} ({Size(glanceImage.Size)}) and write all of it", () => { });
         plan.AddLong(Rbd("import", "--image-format", "2", "-", $"{pool}/{image}") + $"   # the data of {source}",
             progress => ImageCopy.Run(context.Cluster, dataPool, dataImage, dataSnap, context.Cluster, pool, image, progress, ImageOptions.Default),
-            Rbd("rm", $"{pool}/{image}"), () => context.Cluster.RemoveImage(pool, image));
+            Rbd("rm", $"{pool}/{image}"), () => context.Cluster.RemoveImage(pool, image), $"{pool}/{image}");
         return Stat(context.Cluster, dataPool, dataImage).Size;
     }
 }

@@ -6,6 +6,8 @@ public interface IPlanObserver
     void Running(string command);
     /// <summary>A progress handler for a long step, or null.</summary>
     ProgressHandler? Progress(string command);
+    /// <summary>A progress handler for a long step working on <paramref name="image"/> (pool/image), or null.</summary>
+    ProgressHandler? Progress(string command, string? image) => Progress(command);
     void Warning(string message);
 }
 
@@ -18,7 +20,7 @@ public interface IPlanObserver
 /// </summary>
 public sealed class WorkflowPlan<T>
 {
-    private sealed record Step(string Command, Action<ProgressHandler?> Run, string? UndoCommand, Action? Undo);
+    private sealed record Step(string Command, Action<ProgressHandler?> Run, string? UndoCommand, Action? Undo, string? Image = null);
 
     private readonly List<Step> _steps = new();
     private Func<T>? _finish;
@@ -36,10 +38,11 @@ public sealed class WorkflowPlan<T>
     public WorkflowPlan<T> Add(string command, Action run, string? undoCommand = null, Action? undo = null) =>
         AddLong(command, _ => run(), undoCommand, undo);
 
-    /// <summary>Adds a step that reports progress (flatten, copy, upload).</summary>
-    public WorkflowPlan<T> AddLong(string command, Action<ProgressHandler?> run, string? undoCommand = null, Action? undo = null)
+    /// <summary>Adds a step that reports progress (flatten, copy, upload) on <paramref name="image"/>, the image it works on.</summary>
+    public WorkflowPlan<T> AddLong(string command, Action<ProgressHandler?> run, string? undoCommand = null, Action? undo = null,
+                                   string? image = null)
     {
-        _steps.Add(new Step(command, run, undoCommand, undo));
+        _steps.Add(new Step(command, run, undoCommand, undo, image));
         return this;
     }
 
@@ -60,7 +63,7 @@ public sealed class WorkflowPlan<T>
         foreach (var step in _steps)
         {
             observer?.Running(step.Command);
-            Attempt(step.Command, done, observer, () => step.Run(step.Command.StartsWith('#') ? null : observer?.Progress(step.Command)));
+            Attempt(step.Command, done, observer, () => step.Run(observer?.Progress(step.Command, step.Image)));
             done.Push(step);
         }
         T result = default!;

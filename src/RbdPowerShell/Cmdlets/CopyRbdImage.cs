@@ -26,7 +26,7 @@ public sealed class CopyRbdImageCommand : RbdCopyCmdlet
         var command = RbdCommandLine.Rbd("cp", RbdCommandLine.Arg(source.ToString()), RbdCommandLine.Arg(destination.ToString()));
         if (destinationCluster != sourceCluster) command += $"  # into the cluster at {destinationCluster.Location}";
         if (!ShouldRun(command, $"copy '{source}' to a new image '{destination}'")) return;
-        using (var progress = Progress("Image copy", source))
+        using (var progress = Progress("Copying", $"{source} to {destination}"))
             ImageCopy.Run(sourceCluster.Connection, source.Pool, source.Image!, source.Snapshot,
                           destinationCluster.Connection, destination.Pool, destination.Image!, progress.Handler);
         WriteObject(Describe(destination, destinationCluster));

@@ -4,7 +4,7 @@ using RbdPowerShell.Engine;
 namespace RbdPowerShell;
 
 /// <summary>
-/// Export-RbdDiff [-Spec] pool/image[@snap] [-FromSnapshot s] [-Path file] [-WholeObject] [-Force]: rbd export-diff,
+/// Export-RbdDiff [-Spec] pool/image[@snap] [[-Path] file] [-FromSnapshot s] [-WholeObject] [-Force]: rbd export-diff,
 /// the changes of the image (or snapshot) since a snapshot, or since its creation, as an "rbd diff v1" stream.
 /// With -Path the stream goes to that file; without it, to a temporary file described by an RbdDiff object that
 /// Import-RbdDiff takes from the pipeline (and deletes once imported).
@@ -19,8 +19,8 @@ public sealed class ExportRbdDiffCommand : RbdSnapshotCmdlet
     [ValidateNotNullOrEmpty]
     public string? FromSnapshot { get; set; }
 
-    /// <summary>The file to write; without it the stream is spooled and an RbdDiff goes down the pipeline.</summary>
-    [Parameter]
+    /// <summary>The file to write (second position, as rbd export-diff's); without it the stream is spooled and an RbdDiff goes down the pipeline.</summary>
+    [Parameter(Position = 1)]
     [ValidateNotNullOrEmpty]
     public string? Path { get; set; }
 
@@ -59,7 +59,7 @@ public sealed class ExportRbdDiffCommand : RbdSnapshotCmdlet
         using var image = OpenImage(spec, cluster);
         string path;
         bool temporary = file is null;
-        using (var progress = Progress("Exporting image", spec))
+        using (var progress = Progress("Exporting diff of", spec))
         {
             if (file is not null)
             {

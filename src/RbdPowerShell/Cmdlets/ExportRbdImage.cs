@@ -41,7 +41,7 @@ public sealed class ExportRbdImageCommand : RbdSnapshotCmdlet
         var command = RbdCommandLine.Rbd("export", ExportFormat == 2 ? "--export-format 2" : "",
                                          RbdCommandLine.Arg(spec.ToString()), RbdCommandLine.Arg(file));
         if (!ShouldRun(command, $"export '{spec}' to '{file}'{(exists ? ", replacing that file" : "")}")) return;
-        using (var progress = Progress("Exporting image", spec))
+        using (var progress = Progress("Exporting", spec))
         {
             if (ExportFormat == 2)
             {

@@ -5,7 +5,8 @@ namespace RbdPowerShell;
 
 /// <summary>
 /// Get-RbdImage [[-Spec] pool | pool/image[@snap]]: rbd info of one image (or of the image as of a
-/// snapshot), or rbd ls -l of a pool (every pool when no spec is given).
+/// snapshot), or rbd ls -l of a pool (every pool when no spec is given). Wildcards in the pool or image
+/// name list the matching images as rbd ls -l rows.
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "RbdImage", DefaultParameterSetName = SpecSet)]
 [OutputType(typeof(RbdImage))]
@@ -16,42 +17,46 @@ public sealed class GetRbdImageCommand : RbdQueryCmdlet
 
     /// <summary>When listing a pool, also list each image's snapshots (as rbd ls -l does).</summary>
     [Parameter]
+    [Alias("l")]
     public SwitchParameter IncludeSnapshot { get; set; }
 
     protected override void ProcessTarget()
     {
         var target = Target;
-        if (target?.Image is not null)
+        if (target?.Image is not null && !IsPattern(target))
         {
             WriteCommand(RbdCommandLine.Rbd("info", RbdCommandLine.Arg(target.ToString())));
             WriteObjectAs(Describe(target), InfoTypeName);
             return;
         }
         foreach (var pool in PoolsOf(target))
-            Try(() => List(pool));
+            Try(() => List(pool, target?.Image, target?.Snapshot));
     }
 
-    private void List(string pool)
+    private void List(string pool, string? image, string? snapshot)
     {
         WriteCommand(RbdCommandLine.Rbd("ls", "-l", RbdCommandLine.Arg(pool)));
-        foreach (var name in Connection.ListImages(pool))
+        foreach (var name in ImagesOf(pool, image))
         {
             // Described first, written once closed: a command further down the pipeline may remove the image,
             // which librbd refuses (EBUSY) while this process holds it open.
-            Try(() => WriteObject(DescribeWithSnapshots(pool, name), enumerateCollection: true));
+            Try(() => WriteObject(DescribeWithSnapshots(pool, name, snapshot), enumerateCollection: true));
         }
     }
 
-    private List<RbdImage> DescribeWithSnapshots(string pool, string name)
+    /// <summary>The image, then (with -IncludeSnapshot, or the snapshots a -Snapshot pattern selects) its snapshots.</summary>
+    private List<RbdImage> DescribeWithSnapshots(string pool, string name, string? snapshot)
     {
         using var image = Connection.OpenImage(pool, name);
-        var described = new List<RbdImage> { Describe(image) };
-        if (IncludeSnapshot)
-            foreach (var snapshot in image.ListSnapshots())
-            {
-                using var view = Connection.OpenImage(pool, name, snapshot.Name);
-                described.Add(Describe(view));
-            }
+        var described = new List<RbdImage>();
+        if (snapshot is null) described.Add(Describe(image));
+        if (!IncludeSnapshot && snapshot is null) return described;
+        var names = image.ListSnapshots().Select(s => s.Name).ToList();
+        foreach (var snap in snapshot is null ? names : Filter(snapshot, names))
+        {
+            using var view = Connection.OpenImage(pool, name, snap);
+            described.Add(Describe(view));
+        }
         return described;
     }
 }

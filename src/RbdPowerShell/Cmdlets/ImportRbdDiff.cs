@@ -48,7 +48,7 @@ public sealed class ImportRbdDiffCommand : RbdCmdlet
         var what = InputObject is null ? $"the diff '{file}'" : $"the diff of '{InputObject.Source}'";
         if (!ShouldRun(command, $"import {what} into image '{spec}'")) return;
         using (var input = OutputFile.OpenRead(file, $"import {what} into '{spec}'"))
-        using (var progress = Progress("Importing image diff", spec))
+        using (var progress = Progress("Importing diff into", spec))
             DiffImport.Run(Connection, spec.Pool, spec.Image!, input, progress.Handler);
         // A spooled diff (Export-RbdDiff without -Path) is used once: delete it, however it was bound
         // (a piped RbdDiff may bind -Path through its Path property). A user's own file is never deleted.

@@ -59,7 +59,7 @@ public sealed class ImportRbdImageCommand : RbdCmdlet
                                          RbdCommandLine.Arg(file), RbdCommandLine.Arg(spec.ToString()));
         var what = format == 2 ? "with its snapshots " : "";
         if (!ShouldRun(command, $"import '{file}' {what}into a new image '{spec}'")) return;
-        using (var progress = Progress("Importing image", spec))
+        using (var progress = Progress("Importing into", spec))
         {
             if (format == 2)
             {

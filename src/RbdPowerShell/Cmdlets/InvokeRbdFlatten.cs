@@ -19,7 +19,7 @@ public sealed class InvokeRbdFlattenCommand : RbdImageCmdlet
         Change(spec, RbdCommandLine.Rbd("flatten", RbdCommandLine.Arg(spec.ToString())), $"flatten image '{spec}'",
                image =>
                {
-                   using (var progress = Progress("Image flatten", spec))
+                   using (var progress = Progress("Flattening", spec))
                        image.Flatten(progress.Handler);
                    if (PassThru) WriteObject(Describe(image));
                });

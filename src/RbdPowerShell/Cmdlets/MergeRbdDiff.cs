@@ -4,8 +4,9 @@ using RbdPowerShell.Engine;
 namespace RbdPowerShell;
 
 /// <summary>
-/// Merge-RbdDiff [-Path] first,second [-Destination] file [-Force]: rbd merge-diff, two consecutive
-/// "rbd diff v1" streams (the first's end snapshot is the second's start) into one. Needs no cluster.
+/// Merge-RbdDiff [-Path] first,second [-Destination] file [-Force], or as rbd merge-diff writes it,
+/// Merge-RbdDiff first second file: two consecutive "rbd diff v1" streams (the first's end snapshot is the
+/// second's start) into one. Needs no cluster.
 /// </summary>
 [Cmdlet(VerbsData.Merge, "RbdDiff", SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo))]
@@ -13,7 +14,7 @@ public sealed class MergeRbdDiffCommand : PSCmdlet
 {
     /// <summary>The two diff files, oldest first.</summary>
     [Parameter(Mandatory = true, Position = 0)]
-    [ValidateCount(2, 2)]
+    [ValidateCount(1, 2)]
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = Array.Empty<string>();
 
@@ -21,6 +22,14 @@ public sealed class MergeRbdDiffCommand : PSCmdlet
     [Parameter(Mandatory = true, Position = 1)]
     [ValidateNotNullOrEmpty]
     public string Destination { get; set; } = "";
+
+    /// <summary>
+    /// The third word of <c>Merge-RbdDiff first second file</c> (rbd merge-diff's order): then -Path holds the first
+    /// diff and -Destination the second. Not for use by name.
+    /// </summary>
+    [Parameter(Position = 2, DontShow = true)]
+    [ValidateNotNullOrEmpty]
+    public string? MergedPath { get; set; }
 
     /// <summary>Replace an existing destination file.</summary>
     [Parameter]
@@ -42,20 +51,25 @@ public sealed class MergeRbdDiffCommand : PSCmdlet
         }
         catch (UnauthorizedAccessException ex)
         {
-            WriteError(RbdErrors.FromIo(ex, "AccessDenied", ErrorCategory.PermissionDenied, Destination));
+            WriteError(RbdErrors.FromIo(ex, "AccessDenied", ErrorCategory.PermissionDenied, MergedPath ?? Destination));
         }
         catch (IOException ex)
         {
-            WriteError(RbdErrors.FromIo(ex, "IOError", ErrorCategory.WriteError, Destination));
+            WriteError(RbdErrors.FromIo(ex, "IOError", ErrorCategory.WriteError, MergedPath ?? Destination));
         }
     }
 
     private void Merge()
     {
+        var (inputs, output) = MergedPath is null ? (Path, Destination) : (Path.Append(Destination).ToArray(), MergedPath);
+        if (inputs.Length != 2)
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException($"Merge-RbdDiff merges two diffs, oldest first: 'Merge-RbdDiff a.diff b.diff out.diff' or 'Merge-RbdDiff a.diff,b.diff out.diff'; {inputs.Length} were given."),
+                "InvalidDiffCount", ErrorCategory.InvalidArgument, inputs));
         var resolve = SessionState.Path;
-        string first = resolve.GetUnresolvedProviderPathFromPSPath(Path[0]);
-        string second = resolve.GetUnresolvedProviderPathFromPSPath(Path[1]);
-        string target = resolve.GetUnresolvedProviderPathFromPSPath(Destination);
+        string first = resolve.GetUnresolvedProviderPathFromPSPath(inputs[0]);
+        string second = resolve.GetUnresolvedProviderPathFromPSPath(inputs[1]);
+        string target = resolve.GetUnresolvedProviderPathFromPSPath(output);
         const string what = "merge the diffs";
         foreach (var input in new[] { first, second })
             if (!File.Exists(input))

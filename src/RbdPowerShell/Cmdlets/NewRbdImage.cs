@@ -22,7 +22,7 @@ public sealed class NewRbdImageCommand : RbdImageCmdlet
     protected override void ProcessTarget()
     {
         var spec = Target;
-        ulong size = ParseSize(Size, "size");
+        ulong size = ParseImageSize(Size);
         var (options, objectSizeArg) = ParseObjectSize(ObjectSize);
         var command = RbdCommandLine.Rbd("create", "--size", RbdCommandLine.Size(size), objectSizeArg,
                                          RbdCommandLine.Arg(spec.ToString()));

@@ -193,7 +193,7 @@ public abstract class RbdCmdlet : PSCmdlet
     /// <summary>-Verbose: the rbd command line of a read-only call.</summary>
     protected void WriteCommand(string command) => WriteVerbose(TargetCluster.CommandLine(command));
 
-    /// <summary>Write-Progress for a long engine call: <c>using var p = Progress("Image flatten", spec);</c></summary>
+    /// <summary>Write-Progress for a long engine call, naming its image: <c>using var p = Progress("Flattening", spec);</c></summary>
     internal ProgressReporter Progress(string activity, object target) => new(this, activity, target.ToString() ?? "");
 
     /// <summary>A file path relative to the PowerShell current location (not the process's).</summary>
@@ -201,6 +201,21 @@ public abstract class RbdCmdlet : PSCmdlet
 
     /// <summary>A size parameter: bytes (1GB) or an rbd string (1024M, 10G). Malformed: terminating InvalidSize.</summary>
     protected static ulong ParseSize(object value, string what) => SizeParser.Parse(value, what);
+
+    /// <summary>
+    /// An image size (-Size of New- and Resize-RbdImage). A bare number stays bytes, but rbd create and resize read
+    /// one as MiB: below 1 MiB (where the two differ most and bytes are rarely meant) a warning says so.
+    /// </summary>
+    protected ulong ParseImageSize(object value)
+    {
+        ulong bytes = ParseSize(value, "size");
+        var raw = value is PSObject pso ? pso.BaseObject : value;
+        bool bare = raw is not string text || text.Trim().All(char.IsAsciiDigit);
+        if (bare && bytes > 0 && bytes < 1 << 20)
+            WriteWarning($"-Size {bytes} is {bytes} bytes ({SizeParser.Format(bytes)}); rbd reads a bare number as MiB, " +
+                         $"so 'rbd --size {bytes}' would mean {SizeParser.Format(bytes << 20)}. Write {bytes}M for that, or {bytes}B to say bytes.");
+        return bytes;
+    }
 
     /// <summary>
     /// -ObjectSize as an image order: a power of two from 4 KiB to 32 MiB (rbd's orders 12 to 25).

@@ -5,7 +5,9 @@ namespace RbdPowerShell;
 
 /// <summary>
 /// The base of read-only cmdlets that take a pool, an image or nothing (every pool):
-/// <c>[[-Spec]] pool | pool/image[@snap]</c> or <c>-Pool [-Image [-Snapshot]]</c>.
+/// <c>[[-Spec]] pool | pool/image[@snap]</c> or <c>-Pool [-Image [-Snapshot]]</c>. Pool, image and snapshot
+/// names may be wildcards (<c>openstack/int32bit*</c>, <c>*/vm?_disk</c>); a pattern that matches nothing
+/// lists nothing, as Get-ChildItem does, while a plain name that does not exist is an error.
 /// </summary>
 public abstract class RbdQueryCmdlet : RbdCmdlet
 {
@@ -15,26 +17,58 @@ public abstract class RbdQueryCmdlet : RbdCmdlet
     /// <summary>A pool, pool/image or pool/image@snap; none means every pool.</summary>
     [Parameter(Position = 0, ParameterSetName = SpecSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(RbdSpecCompleter))]
+    [SupportsWildcards]
     public string? Spec { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = NameSet)]
     [ArgumentCompleter(typeof(RbdPoolCompleter))]
+    [SupportsWildcards]
     public string? Pool { get; set; }
 
     [Parameter(ParameterSetName = NameSet)]
     [ArgumentCompleter(typeof(RbdImageNameCompleter))]
+    [SupportsWildcards]
     public string? Image { get; set; }
 
     [Parameter(ParameterSetName = NameSet)]
     [Parameter(ParameterSetName = SpecSet)]
     [ArgumentCompleter(typeof(RbdSnapshotNameCompleter))]
+    [SupportsWildcards]
     public string? Snapshot { get; set; }
 
     /// <summary>The target of this record, or null for every pool.</summary>
     protected ImageSpec? Target =>
         ResolveSpec(ParameterSetName == SpecSet ? Spec : null, Pool, Image, Snapshot, SpecKind.PoolOrImage);
 
-    /// <summary>The pools a query covers: the target's, or every pool.</summary>
+    /// <summary>The pools a query covers: the target's (or those its pattern matches), or every pool.</summary>
     protected IReadOnlyList<string> PoolsOf(ImageSpec? target) =>
-        target is null ? Connection.ListPools() : new[] { target.Pool };
+        target is null ? Connection.ListPools() : Select(target.Pool, Connection.ListPools);
+
+    /// <summary>The images of <paramref name="pool"/> a query covers: all (null), those a pattern matches, or the one named.</summary>
+    protected IReadOnlyList<string> ImagesOf(string pool, string? image) =>
+        image is null ? Connection.ListImages(pool) : Select(image, () => Connection.ListImages(pool));
+
+    /// <summary>Whether a name is a wildcard pattern rather than a name.</summary>
+    protected static bool IsPattern(string? name) => name is not null && WildcardPattern.ContainsWildcardCharacters(name);
+
+    /// <summary>Whether the target names more than one thing (a pattern anywhere in it).</summary>
+    protected static bool IsPattern(ImageSpec? target) =>
+        target is not null && (IsPattern(target.Pool) || IsPattern(target.Image) || IsPattern(target.Snapshot));
+
+    /// <summary>
+    /// The names <paramref name="nameOrPattern"/> selects: a plain name as it is (opening it reports what is missing),
+    /// a pattern the listed names it matches (a name equal to the pattern, such as 'a[1]', counts as a match too).
+    /// </summary>
+    protected static IReadOnlyList<string> Select(string nameOrPattern, Func<IReadOnlyList<string>> list) =>
+        IsPattern(nameOrPattern) ? Filter(nameOrPattern, list()) : new[] { nameOrPattern };
+
+    /// <summary>
+    /// The listed names that <paramref name="nameOrPattern"/> matches. For the snapshot of a pattern spec
+    /// (<c>*/vm*@snap</c>): an image without that snapshot is not an error, it is just not one of those selected.
+    /// </summary>
+    protected static IReadOnlyList<string> Filter(string nameOrPattern, IEnumerable<string> names)
+    {
+        var pattern = new WildcardPattern(nameOrPattern, WildcardOptions.None);
+        return names.Where(n => n == nameOrPattern || pattern.IsMatch(n)).ToList();
+    }
 }

@@ -29,7 +29,7 @@ public sealed class ResizeRbdImageCommand : RbdImageCmdlet
     protected override void ProcessTarget()
     {
         var spec = Target;
-        ulong size = ParseSize(Size, "size");
+        ulong size = ParseImageSize(Size);
         using var image = OpenImage(spec);
         if (spec.Snapshot is null && !AllowShrink)
         {
@@ -42,7 +42,7 @@ public sealed class ResizeRbdImageCommand : RbdImageCmdlet
         var command = RbdCommandLine.Rbd("resize", "--size", RbdCommandLine.Size(size),
                                          AllowShrink ? "--allow-shrink" : "", RbdCommandLine.Arg(spec.ToString()));
         if (!ShouldRun(command, $"resize image '{spec}' to {SizeParser.Format(size)}")) return;
-        using (var progress = Progress("Resizing image", spec))
+        using (var progress = Progress("Resizing", spec))
             image.Resize(size, progress.Handler);
         if (PassThru) WriteObject(Describe(image));
     }

@@ -21,7 +21,7 @@ public sealed class RestoreRbdSnapshotCommand : RbdSnapshotCmdlet
                $"roll image '{spec.Pool}/{spec.Image}' back to snapshot '{spec.Snapshot}', discarding its later changes",
                image =>
                {
-                   using (var progress = Progress("Rolling back to snapshot", spec))
+                   using (var progress = Progress("Rolling back to", spec))
                        image.RollbackSnapshot(spec.Snapshot!, progress.Handler);
                    if (PassThru) WriteObject(Describe(image));
                });

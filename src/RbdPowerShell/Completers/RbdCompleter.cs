@@ -32,8 +32,14 @@ public abstract class RbdCompleter : IArgumentCompleter
     /// <summary>The completion texts for <paramref name="word"/> (unquoted).</summary>
     protected abstract IEnumerable<string> Complete(IRbdCluster cluster, string word, IDictionary bound);
 
-    protected static IEnumerable<string> Matching(IEnumerable<string> names, string prefix) =>
-        names.Where(n => n.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)).OrderBy(n => n, StringComparer.Ordinal);
+    /// <summary>The names that start with <paramref name="prefix"/>, or that a wildcard prefix (int32bit*-1) matches.</summary>
+    protected static IEnumerable<string> Matching(IEnumerable<string> names, string prefix)
+    {
+        Func<string, bool> matches = WildcardPattern.ContainsWildcardCharacters(prefix)
+            ? new WildcardPattern(prefix + "*", WildcardOptions.IgnoreCase).IsMatch
+            : n => n.StartsWith(prefix, StringComparison.OrdinalIgnoreCase);
+        return names.Where(matches).OrderBy(n => n, StringComparer.Ordinal);
+    }
 
     protected static string? Bound(IDictionary bound, string name) =>
         bound.Contains(name) ? Unwrap(bound[name])?.ToString() : null;

@@ -4,8 +4,8 @@ using RbdPowerShell.Engine;
 namespace RbdPowerShell;
 
 /// <summary>
-/// Adapts the engine's ProgressHandler to Write-Progress ("Image flatten", "31% complete"), and stops
-/// a long operation when the user presses Ctrl+C. Dispose completes the progress bar.
+/// Adapts the engine's ProgressHandler to Write-Progress, naming the image worked on ("Exporting openstack/vm1_disk",
+/// "31%"), and stops a long operation when the user presses Ctrl+C. Dispose completes the progress bar.
 /// </summary>
 internal sealed class ProgressReporter : IDisposable
 {
@@ -15,10 +15,12 @@ internal sealed class ProgressReporter : IDisposable
     private readonly int threadId = Environment.CurrentManagedThreadId;
     private readonly int activityId = Interlocked.Increment(ref nextActivityId) & 0x7fffffff;
     private readonly string activity;
-    private readonly string target;
+    private string target;
     private int lastPercent = -1;
     private bool written;
 
+    /// <param name="activity">What is done, as a verb ("Exporting", "Copying").</param>
+    /// <param name="target">What it is done to (pool/image, "a into b"); empty when not known yet.</param>
     public ProgressReporter(Cmdlet cmdlet, string activity, string target)
     {
         this.cmdlet = cmdlet;
@@ -30,6 +32,19 @@ internal sealed class ProgressReporter : IDisposable
     /// <summary>Pass this to the engine.</summary>
     public ProgressHandler Handler { get; }
 
+    /// <summary>The handler for the next step of a multi-step operation, which works on <paramref name="image"/>.</summary>
+    public ProgressHandler For(string? image)
+    {
+        if (!string.IsNullOrEmpty(image) && image != target)
+        {
+            target = image;
+            lastPercent = -1;
+        }
+        return Handler;
+    }
+
+    private string Activity => target.Length == 0 ? activity : $"{activity} {target}";
+
     private void Report(ulong done, ulong total)
     {
         // The pipeline can only be written from its own thread; the engine reports on the caller's.
@@ -38,13 +53,13 @@ internal sealed class ProgressReporter : IDisposable
         int percent = total == 0 ? 100 : (int)Math.Min(100, done * 100.0 / total);
         if (percent == lastPercent) return;
         lastPercent = percent;
-        cmdlet.WriteProgress(Record($"{percent}% complete", percent, ProgressRecordType.Processing));
+        cmdlet.WriteProgress(Record($"{percent}%", percent, ProgressRecordType.Processing));
         written = true;
     }
 
     // A new record each time: hosts and Streams.Progress keep the records they are given.
     private ProgressRecord Record(string status, int percent, ProgressRecordType type) =>
-        new(activityId, activity, status) { CurrentOperation = target, PercentComplete = percent, RecordType = type };
+        new(activityId, Activity, status) { PercentComplete = percent, RecordType = type };
 
     public void Dispose()
     {

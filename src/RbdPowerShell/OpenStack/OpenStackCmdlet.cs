@@ -45,7 +45,7 @@ public abstract class OpenStackCmdlet : RbdCmdlet
         string steps = string.Join(Environment.NewLine, commands);
         if (!ShouldProcess(plan.Description, $"Are you sure you want to {plan.Description}?{Environment.NewLine}{steps}", "Confirm"))
             return false;
-        using var progress = Progress(Capitalize(plan.Description), "");
+        using var progress = Progress(Capitalize(plan.Description) + ":", "");
         result = plan.Run(new Observer(this, progress));
         return true;
     }
@@ -82,6 +82,7 @@ public abstract class OpenStackCmdlet : RbdCmdlet
 
         public void Running(string command) => _cmdlet.WriteVerbose(_cmdlet.TargetCluster.CommandLine(command));
         public ProgressHandler? Progress(string command) => _progress.Handler;
+        public ProgressHandler? Progress(string command, string? image) => _progress.For(image);
         public void Warning(string message) => _cmdlet.WriteWarning(message);
     }
 }
