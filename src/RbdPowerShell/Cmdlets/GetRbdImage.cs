@@ -34,24 +34,9 @@ public sealed class GetRbdImageCommand : RbdQueryCmdlet
     private void List(string pool)
     {
         WriteCommand(RbdCommandLine.Rbd("ls", "-l", RbdCommandLine.Arg(pool)));
-        foreach (var name in Connection.ListImages(pool))
-        {
-            // Described first, written once closed: a command further down the pipeline may remove the image,
-            // which librbd refuses (EBUSY) while this process holds it open.
-            Try(() => WriteObject(DescribeWithSnapshots(pool, name), enumerateCollection: true));
-        }
-    }
-
-    private List<RbdImage> DescribeWithSnapshots(string pool, string name)
-    {
-        using var image = Connection.OpenImage(pool, name);
-        var described = new List<RbdImage> { Describe(image) };
-        if (IncludeSnapshot)
-            foreach (var snapshot in image.ListSnapshots())
-            {
-                using var view = Connection.OpenImage(pool, name, snapshot.Name);
-                described.Add(Describe(view));
-            }
-        return described;
+        // Described in one listing, written after: a command further down the pipeline may remove an image,
+        // which librbd refuses (EBUSY) while this process holds it open.
+        foreach (var row in Connection.DescribeImages(pool, IncludeSnapshot, Fail))
+            WriteObject(new RbdImage(row.Info, row.Snapshots.Count, row.Protected, TargetCluster));
     }
 }
