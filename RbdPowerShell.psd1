@@ -32,7 +32,14 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('Ceph', 'RBD', 'BlockStorage', 'Snapshot', 'Clone', 'OpenStack', 'Storage', 'PSEdition_Core', 'Linux')
+            Tags         = @('Ceph', 'RBD', 'BlockStorage', 'Snapshot', 'Clone', 'OpenStack', 'Storage', 'PSEdition_Core', 'Linux')
+            # A placeholder until the project has its public home.
+            ProjectUri   = 'https://github.com/example/RbdPowerShell'
+            ReleaseNotes = @'
+0.1.0: the rbd image model (pools, thin images, snapshots, protect, clone, flatten, copy, import/export,
+export-diff/import-diff/merge-diff, du) as typed, pipeable cmdlets on an embedded store or a Ceph cluster
+(librbd), and the OpenStack Glance, Nova and Cinder storage workflows built on it.
+'@
         }
     }
 }

@@ -8,8 +8,11 @@
     Test   Build, then the xunit engine tests and the Pester scenarios (tests/*.Tests.ps1), once on the
            embedded store and once on the Ceph cluster CEPH_CONF names (required when CI=true).
     Demo   Build, then the seed's rbd tour on a fresh embedded store in a temporary folder.
-    Bench  Build, then the engine benchmarks (ratios against cp --sparse=always).
+    Bench  Build, then the engine benchmarks (ratios against cp --sparse=always; scale figures in seconds) and
+           the Get-RbdImage listing through the cmdlet.
     Shell  Build, then an interactive pwsh with the module imported.
+    Package  Build, then the module package out/package/RbdPowerShell.<version>.nupkg that Install-PSResource
+           installs from a folder repository (see README). Test builds it too (tests/Package.Tests.ps1 installs it).
 
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 Test
@@ -17,7 +20,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Shell')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Shell', 'Package')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -31,6 +34,7 @@ $root = $PSScriptRoot
 $moduleDir = Join-Path $root 'out/RbdPowerShell'
 $manifest = Join-Path $moduleDir 'RbdPowerShell.psd1'
 $resultsDir = Join-Path $root 'out/TestResults'
+$packageDir = Join-Path $root 'out/package'
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_NOLOGO = '1'
 
@@ -89,6 +93,19 @@ function Invoke-Build {
         & (Join-Path $root '.build/ConvertTo-Maml.ps1') -Path $helpSource -OutputPath $helpTarget | Out-Null
     }
     Write-Host "Module: $manifest"
+}
+
+# Packs the built module (out/RbdPowerShell, with its managed and native dependencies) into a .nupkg that
+# Install-PSResource installs from a folder repository; PSResourceGet ships with PowerShell 7.4 and later.
+function New-ModulePackage {
+    Write-Step "Packing the module into $packageDir"
+    if (Test-Path $packageDir) { Remove-Item $packageDir -Recurse -Force }
+    New-Item -ItemType Directory $packageDir | Out-Null
+    Import-Module Microsoft.PowerShell.PSResourceGet -ErrorAction Stop
+    Compress-PSResource -Path $moduleDir -DestinationPath $packageDir
+    $package = Get-ChildItem $packageDir -Filter 'RbdPowerShell.*.nupkg' | Select-Object -First 1
+    if (-not $package) { throw "Compress-PSResource left no RbdPowerShell package in $packageDir." }
+    Write-Host "Package: $($package.FullName)"
 }
 
 # Returns @{ Passed; Failed } from a trx logger file; a run that broke before reporting counts as one failure.
@@ -156,6 +173,7 @@ function Invoke-PesterTests([string] $Backend) {
 
 function Invoke-Test {
     Invoke-Build
+    New-ModulePackage
     if (Test-Path $resultsDir) { Remove-Item $resultsDir -Recurse -Force }
     New-Item -ItemType Directory $resultsDir | Out-Null
     $xunit = Invoke-Xunit
@@ -189,8 +207,10 @@ try {
             Invoke-Build
             Write-Step 'Benchmarks (Release)'
             Invoke-Native 'the benchmark' { dotnet run -c Release --project (Join-Path $root 'tests/RbdPowerShell.Bench') }
-            0
+            Write-Step 'Benchmark: Get-RbdImage of a pool of 10,000 images through the cmdlet'
+            Invoke-ChildPwsh @('-NonInteractive', '-File', (Join-Path $root 'tests/RbdPowerShell.Bench/ListBench.ps1'), '-ModulePath', $manifest)
         }
+        'Package' { Invoke-Build; New-ModulePackage; 0 }
         'Shell' {
             Invoke-Build
             $quoted = $manifest -replace "'", "''"

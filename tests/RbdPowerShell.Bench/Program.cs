@@ -15,7 +15,7 @@ public static class Program
     internal const ulong MiB = 1UL << 20, GiB = 1UL << 30, TiB = 1UL << 40;
     const int Extents = 64;
     /// <summary>--runs n: how many times each comparison runs (the median is printed).</summary>
-    static int Runs = 5;
+    internal static int Runs = 5;
     const ulong ExtentSize = 4 * MiB;
     internal const ulong RawSize = GiB;
     internal const string Pool = "bench";
@@ -90,8 +90,10 @@ public static class Program
 
                 if (Selected("clone")) CloneCost(cluster);
                 if (Selected("export-diff") || Selected("import-diff")) DiffBench.Run(cluster, Pool, raw, work);
+                ScaleBench.Run(cluster, work);
             }
             CephBench.Run(raw, work);
+            ScaleBench.RunCeph();
             return Selected("memory") ? ExportMemory.Run(work) : 0;
         }
         finally

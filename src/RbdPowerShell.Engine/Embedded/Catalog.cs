@@ -11,7 +11,11 @@ internal sealed record ImageRow(long Id, long PoolId, string Pool, string Name, 
                                 RbdFeatures Features, DateTime Created, long? ParentSnap, ulong Overlap, bool InTrash);
 
 internal sealed record SnapRow(long Id, long ImageId, ulong SnapId, string Name, ulong Size, bool Protected,
-                               DateTime Created, long? ParentSnap, ulong Overlap);
+                               DateTime Created, long? ParentSnap, ulong Overlap)
+{
+    /// <summary>The row of rbd snap ls.</summary>
+    public SnapshotInfo Info => new(SnapId, Name, Size, Protected, Created);
+}
 
 /// <summary>Pools, images and snapshots in the index: lookups that refuse with librbd's errors, and row updates.</summary>
 internal sealed class Catalog
@@ -59,6 +63,16 @@ internal sealed class Catalog
 
     public IReadOnlyList<SnapRow> Snaps(long imageId) =>
         _index.Query($"SELECT {SnapColumns} FROM snaps WHERE image_id=$i ORDER BY snap_id", MapSnap, ("$i", imageId)).ToList();
+
+    /// <summary>The snapshots of every image of a pool, by image then snapshot id.</summary>
+    public IReadOnlyList<SnapRow> SnapsOfPool(long poolId) =>
+        _index.Query($"SELECT {SnapColumns} FROM snaps WHERE image_id IN (SELECT id FROM images WHERE pool_id=$p) ORDER BY image_id, snap_id",
+            MapSnap, ("$p", poolId)).ToList();
+
+    /// <summary>The smallest size of the image's snapshots with ids strictly between the two; null when there is none.</summary>
+    public ulong? NarrowestSnap(long imageId, long afterId, long beforeId) =>
+        _index.Scalar("SELECT MIN(size) FROM snaps WHERE image_id=$i AND snap_id>$a AND snap_id<$b",
+            ("$i", imageId), ("$a", afterId), ("$b", beforeId)) is long size ? (ulong)size : null;
 
     public SnapRow? FindSnap(long imageId, string name) =>
         _index.Query($"SELECT {SnapColumns} FROM snaps WHERE image_id=$i AND name=$n", MapSnap, ("$i", imageId), ("$n", name)).FirstOrDefault();

@@ -4,7 +4,7 @@ namespace RbdPowerShell.Engine.Embedded;
 internal sealed partial class EmbeddedImage
 {
     public IReadOnlyList<SnapshotInfo> ListSnapshots() => _cluster.Read(() =>
-        Catalog.Snaps(_imageId).Select(s => new SnapshotInfo(s.SnapId, s.Name, s.Size, s.Protected, s.Created)).ToList());
+        Catalog.Snaps(_imageId).Select(s => s.Info).ToList());
 
     public void CreateSnapshot(string name)
     {

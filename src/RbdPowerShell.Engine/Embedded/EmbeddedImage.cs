@@ -43,9 +43,7 @@ internal sealed partial class EmbeddedImage : IRbdImage
     public ImageInfo Stat() => _cluster.Read(() =>
     {
         var view = CurrentView();
-        var image = view.Image;
-        return new ImageInfo(image.Pool, image.Name, image.RbdId, view.Size, image.Order, image.Features, image.Created,
-            Catalog.ParentOf(view.ParentSnap), view.Overlap, Snapshot);
+        return view.Info(Catalog.ParentOf(view.ParentSnap));
     });
 
     public int Read(ulong offset, Span<byte> buffer)

@@ -180,9 +180,9 @@ internal sealed class ExtentWalker
     {
         long fromLimit = from is null ? long.MinValue : (long)from.SnapId;
         // fast-diff forgets an object once a snapshot in between was too small to hold it
-        ulong narrowest = _catalog.Snaps(to.Image.Id)
-            .Where(s => (long)s.SnapId > fromLimit && (long)s.SnapId < to.EpochLimit).Select(s => s.Size).DefaultIfEmpty(ulong.MaxValue).Min();
-        foreach (var versions in _versions.ObjectsIn(to.Image.Id, 0, LastObject(to, limit)))
+        ulong narrowest = _catalog.NarrowestSnap(to.Image.Id, fromLimit, to.EpochLimit) ?? ulong.MaxValue;
+        // Objects with no version written between the two views did not change: only the others are read.
+        foreach (var versions in _versions.WrittenIn(to.Image.Id, fromLimit, to.EpochLimit, 0, LastObject(to, limit)))
         {
             var before = from is null ? null : versions.LastOrDefault(v => v.Epoch < fromLimit);
             var after = versions.LastOrDefault(v => v.Epoch < to.EpochLimit);

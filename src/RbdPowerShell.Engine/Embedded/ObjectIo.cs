@@ -13,6 +13,8 @@ internal sealed class ObjectIo
     private readonly BlobStore _blobs;
     private readonly Catalog _catalog;
     private readonly VersionTable _versions;
+    private readonly Dictionary<long, View> _parents = new();
+    private long _parentsGeneration = -1;
 
     public ObjectIo(StoreIndex index, BlobStore blobs, Catalog catalog, VersionTable versions)
     {
@@ -22,10 +24,23 @@ internal sealed class ObjectIo
         _versions = versions;
     }
 
+    /// <summary>
+    /// The view of a parent snapshot. Reads keep what they resolved while the index stays the same (its generation), so
+    /// a read through a deep clone chain looks each link up once, not once per level and per chunk.
+    /// </summary>
     public View ParentView(long parentSnap)
     {
+        bool cacheable = _index.InRead;
+        if (cacheable && _parentsGeneration != _index.Generation)
+        {
+            _parents.Clear();
+            _parentsGeneration = _index.Generation;
+        }
+        if (cacheable && _parents.TryGetValue(parentSnap, out var known)) return known;
         var snap = _catalog.SnapById(parentSnap);
-        return new View(_catalog.ImageById(snap.ImageId), snap);
+        var view = new View(_catalog.ImageById(snap.ImageId), snap);
+        if (cacheable) _parents[parentSnap] = view;
+        return view;
     }
 
     /// <summary>Reads [offset, offset+buffer.Length) of a view; the range must lie within the view's size.</summary>

@@ -20,8 +20,10 @@ internal sealed class StoreIndex : IDisposable
     private int _depth;
     private bool _writing;
     private long _nextBlob;
+    private long _dataVersion = -1;
     private readonly HashSet<long> _freshBlobs = new();
     private readonly HashSet<long> _droppedBlobs = new();
+    private readonly Dictionary<string, SqliteCommand> _prepared = new();
 
     public StoreIndex(string directory, BlobStore blobs)
     {
@@ -71,6 +73,7 @@ internal sealed class StoreIndex : IDisposable
             Execute("BEGIN IMMEDIATE");
             _depth = 1;
             _writing = true;
+            Generation++;
             try
             {
                 _nextBlob = Convert.ToInt64(Scalar("SELECT value FROM meta WHERE key='next_blob'") ?? 1L);
@@ -104,6 +107,10 @@ internal sealed class StoreIndex : IDisposable
             _readLock = _blobs.EnterRead();
             Execute("BEGIN");
             _depth = 1;
+            // Reading data_version starts the read snapshot; it differs once another connection has committed.
+            long dataVersion = (long)Scalar("PRAGMA data_version")!;
+            if (dataVersion != _dataVersion) Generation++;
+            _dataVersion = dataVersion;
             return new Scope(this, outer: true, reading: true);
         }
         catch
@@ -114,6 +121,15 @@ internal sealed class StoreIndex : IDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Changes whenever the index may have changed since it last did: at every write of this process, and at a
+    /// read that starts after another process committed. What is read under one generation may be kept for it.
+    /// </summary>
+    public long Generation { get; private set; }
+
+    /// <summary>Whether this is a read (not a write) of the index: what it reads holds for the whole <see cref="Generation"/>.</summary>
+    public bool InRead => _depth > 0 && !_writing;
 
     public sealed class Scope : IDisposable
     {
@@ -234,7 +250,7 @@ internal sealed class StoreIndex : IDisposable
         using (var reader = cmd.ExecuteReader())
             while (reader.Read()) blobs.Add(reader.GetInt64(0));
         foreach (var blob in blobs) _blobs.Delete(blob);
-        Execute("DELETE FROM garbage WHERE blob IN (" + string.Join(",", blobs) + ")");
+        foreach (var blob in blobs) Execute("DELETE FROM garbage WHERE blob=$b", ("$b", blob));
     }
 
     /// <summary>Frees this commit's garbage at once when no other writer holds the lock; else the next writer does.</summary>
@@ -258,24 +274,36 @@ internal sealed class StoreIndex : IDisposable
         return cmd;
     }
 
-    public int Execute(string sql, params (string Name, object? Value)[] args)
+    /// <summary>
+    /// The prepared command for <paramref name="sql"/>, bound to <paramref name="args"/>. Commands are kept and
+    /// reused (SQLite compiles a statement once, not on every call: most of a small query's cost); each call
+    /// finishes with its command before returning, and the connection is used by one thread at a time (the gate).
+    /// </summary>
+    private SqliteCommand Prepared(string sql, (string Name, object? Value)[] args)
     {
-        using var cmd = Command(sql, args);
-        return cmd.ExecuteNonQuery();
+        if (!_prepared.TryGetValue(sql, out var cmd))
+        {
+            cmd = _db.CreateCommand();
+            cmd.CommandText = sql;
+            _prepared[sql] = cmd;
+        }
+        cmd.Parameters.Clear();
+        foreach (var (name, value) in args) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return cmd;
     }
+
+    public int Execute(string sql, params (string Name, object? Value)[] args) => Prepared(sql, args).ExecuteNonQuery();
 
     public object? Scalar(string sql, params (string Name, object? Value)[] args)
     {
-        using var cmd = Command(sql, args);
-        var value = cmd.ExecuteScalar();
+        var value = Prepared(sql, args).ExecuteScalar();
         return value is DBNull ? null : value;
     }
 
     public IEnumerable<T> Query<T>(string sql, Func<SqliteDataReader, T> map, params (string Name, object? Value)[] args)
     {
         var rows = new List<T>();
-        using var cmd = Command(sql, args);
-        using var reader = cmd.ExecuteReader();
+        using var reader = Prepared(sql, args).ExecuteReader();
         while (reader.Read()) rows.Add(map(reader));
         return rows;
     }
@@ -324,5 +352,10 @@ internal sealed class StoreIndex : IDisposable
             { ErrorId = "StoreSchemaMismatch" };
     }
 
-    public void Dispose() => _db.Dispose();
+    public void Dispose()
+    {
+        foreach (var cmd in _prepared.Values) cmd.Dispose();
+        _prepared.Clear();
+        _db.Dispose();
+    }
 }

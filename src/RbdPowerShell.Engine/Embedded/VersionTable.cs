@@ -26,21 +26,37 @@ internal sealed class VersionTable
             """, Map, ("$i", imageId), ("$o", objectNo), ("$e", epochLimit)).FirstOrDefault();
 
     /// <summary>Every version of the objects in [first, last], ordered by object then epoch; read in pages.</summary>
-    public IEnumerable<List<ObjectVersion>> ObjectsIn(long imageId, long first, long last)
+    public IEnumerable<List<ObjectVersion>> ObjectsIn(long imageId, long first, long last) =>
+        WrittenIn(imageId, long.MinValue, long.MaxValue, first, last);
+
+    /// <summary>
+    /// The objects in [first, last] with versions written in epochs [fromEpoch, toEpoch), in object order: for each,
+    /// the version before <paramref name="fromEpoch"/> (if any) then those versions by epoch; read in pages. The cost
+    /// follows what was written in the range, not the image's whole history (rbd du walks every snapshot).
+    /// </summary>
+    public IEnumerable<List<ObjectVersion>> WrittenIn(long imageId, long fromEpoch, long toEpoch, long first, long last)
     {
         const int Page = 2048;
         long next = first;
         while (next <= last)
         {
             var objects = _index.Query("""
-                SELECT DISTINCT object_no FROM objects WHERE image_id=$i AND object_no>=$a AND object_no<=$b
+                SELECT DISTINCT object_no FROM objects
+                WHERE image_id=$i AND object_no>=$a AND object_no<=$b AND epoch>=$f AND epoch<$t
                 ORDER BY object_no LIMIT $n
-                """, r => r.GetInt64(0), ("$i", imageId), ("$a", next), ("$b", last), ("$n", Page)).ToList();
+                """, r => r.GetInt64(0), ("$i", imageId), ("$a", next), ("$b", last), ("$f", fromEpoch), ("$t", toEpoch),
+                ("$n", Page)).ToList();
             if (objects.Count == 0) yield break;
             var rows = _index.Query($"""
-                SELECT {Columns} FROM objects WHERE image_id=$i AND object_no>=$a AND object_no<=$b ORDER BY object_no, epoch
-                """, Map, ("$i", imageId), ("$a", objects[0]), ("$b", objects[^1])).ToList();
-            foreach (var group in rows.GroupBy(v => v.ObjectNo)) yield return group.ToList();
+                SELECT {Columns} FROM objects
+                WHERE image_id=$i AND object_no>=$a AND object_no<=$b AND epoch>=$f AND epoch<$t ORDER BY object_no, epoch
+                """, Map, ("$i", imageId), ("$a", objects[0]), ("$b", objects[^1]), ("$f", fromEpoch), ("$t", toEpoch)).ToList();
+            foreach (var group in rows.GroupBy(v => v.ObjectNo))
+            {
+                var versions = group.ToList();
+                if (fromEpoch != long.MinValue && Visible(imageId, group.Key, fromEpoch) is { } before) versions.Insert(0, before);
+                yield return versions;
+            }
             next = objects[^1] + 1;
         }
     }

@@ -11,4 +11,8 @@ internal sealed record View(ImageRow Image, SnapRow? Snap)
     public int Order => Image.Order;
     public ulong ObjectSize => 1UL << Image.Order;
     public string Spec => Snap is null ? $"{Image.Pool}/{Image.Name}" : $"{Image.Pool}/{Image.Name}@{Snap.Name}";
+
+    /// <summary>What rbd info / rbd_stat report about this view; <paramref name="parent"/> is its parent's spec.</summary>
+    public ImageInfo Info(ParentSpec? parent) =>
+        new(Image.Pool, Image.Name, Image.RbdId, Size, Image.Order, Image.Features, Image.Created, parent, Overlap, Snap?.Name);
 }

@@ -28,6 +28,14 @@ public interface IRbdCluster : IDisposable
     void RemovePool(string pool);
 
     IReadOnlyList<string> ListImages(string pool);
+
+    /// <summary>
+    /// rbd ls -l: every image of the pool described (rbd info and its snapshots), each followed by its snapshots'
+    /// views when <paramref name="includeSnapshots"/>. The embedded store reads it all in one consistent read; librbd
+    /// describes image by image, and one that fails goes to <paramref name="failed"/> (thrown when null).
+    /// </summary>
+    IReadOnlyList<ImageDescription> DescribeImages(string pool, bool includeSnapshots, Action<RbdException>? failed = null) =>
+        ImageListing.Describe(this, pool, includeSnapshots, failed);
     void CreateImage(string pool, string image, ulong size, ImageOptions options);
     /// <summary>ENOTEMPTY while it has snapshots; EBUSY while it has children (through a snapshot).</summary>
     void RemoveImage(string pool, string image);

@@ -36,12 +36,16 @@ public sealed class GetRbdImageCommand : RbdQueryCmdlet
     private void List(string pool, string? image, string? snapshot)
     {
         WriteCommand(RbdCommandLine.Rbd("ls", "-l", RbdCommandLine.Arg(pool)));
-        foreach (var name in ImagesOf(pool, image))
+        // Described first, written once closed: a command further down the pipeline may remove an image,
+        // which librbd refuses (EBUSY) while this process holds it open.
+        if (image is null && snapshot is null)
         {
-            // Described first, written once closed: a command further down the pipeline may remove the image,
-            // which librbd refuses (EBUSY) while this process holds it open.
-            Try(() => WriteObject(DescribeWithSnapshots(pool, name, snapshot), enumerateCollection: true));
+            foreach (var row in Connection.DescribeImages(pool, IncludeSnapshot, Fail))
+                WriteObject(new RbdImage(row.Info, row.Snapshots.Count, row.Protected, TargetCluster));
+            return;
         }
+        foreach (var name in ImagesOf(pool, image))
+            Try(() => WriteObject(DescribeWithSnapshots(pool, name, snapshot), enumerateCollection: true));
     }
 
     /// <summary>The image, then (with -IncludeSnapshot, or the snapshots a -Snapshot pattern selects) its snapshots.</summary>

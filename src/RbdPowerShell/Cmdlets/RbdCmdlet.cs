@@ -146,11 +146,8 @@ public abstract class RbdCmdlet : PSCmdlet
     /// <summary>The RbdImage for an open handle (rbd info).</summary>
     protected RbdImage Describe(IRbdImage image, RbdCluster? cluster = null)
     {
-        var info = image.Stat();
-        var snapshots = image.ListSnapshots();
-        bool? isProtected = info.Snapshot is null ? null
-            : snapshots.FirstOrDefault(s => s.Name == info.Snapshot)?.Protected ?? false;
-        return new RbdImage(info, snapshots.Count, isProtected, cluster ?? TargetCluster);
+        var row = new ImageDescription(image.Stat(), image.ListSnapshots());
+        return new RbdImage(row.Info, row.Snapshots.Count, row.Protected, cluster ?? TargetCluster);
     }
 
     /// <summary>The RbdImage for a spec (opens and closes the image).</summary>
