@@ -30,9 +30,10 @@ public sealed record LineageNode
 
     public bool IsSnapshot => Snapshot is not null;
     public string Spec => Snapshot is null ? $"{Pool}/{Image}" : $"{Pool}/{Image}@{Snapshot}";
-    /// <summary>The node's name indented by its depth, as the console tree shows it.</summary>
-    public string Tree => new string(' ', Depth * 2) + (Depth == 0 ? "" : IsSnapshot ? "@" : "└ ") +
-                          (Snapshot ?? (Depth == 0 ? Spec : $"{Pool}/{Image}"));
+    /// <summary>The node indented by its depth, as the console tree shows it: its OpenStack name (if any), then its name.</summary>
+    public string Tree => new string(' ', Depth * 2) + (Depth == 0 || IsSnapshot ? "" : "└ ") +
+                          (OpenStackName is { Length: > 0 } name ? $"'{name}' " : "") +
+                          (Depth == 0 ? Spec : IsSnapshot ? "@" + Snapshot : $"{Pool}/{Image}");
     public override string ToString() => Spec;
 }
 
