@@ -107,22 +107,24 @@ Describe 'The leak audit of a cluster OpenStack populated with rbd alone (no rec
     # namespace; only the naming conventions can tell what they are.
     BeforeAll {
         $cluster = New-OpenStackTestStore -Name cli
-        $rbd = { & rbd --conf $env:CEPH_CONF --namespace $cluster.Namespace @args 2>&1; if ($LASTEXITCODE) { throw "rbd $args failed" } }
+        # pool/namespace/image specs: with --namespace, rbd clone would put the clone in the default namespace.
+        $rbd = { & rbd --conf $env:CEPH_CONF @args 2>&1; if ($LASTEXITCODE) { throw "rbd $args failed" } }
+        $o = "openstack/$($cluster.Namespace)"; $b = "cinder_backup/$($cluster.Namespace)"
         $glance = [guid]::NewGuid().ToString(); $server = [guid]::NewGuid().ToString(); $vol = [guid]::NewGuid().ToString()
         $gone = [guid]::NewGuid().ToString(); $nova = [guid]::NewGuid().ToString('N')
-        $null = & $rbd create --size 8M "openstack/$glance"
-        $null = & $rbd snap create "openstack/$glance@snap"
-        $null = & $rbd snap protect "openstack/$glance@snap"
-        $null = & $rbd clone "openstack/$glance@snap" "openstack/${server}_disk"
-        $null = & $rbd snap create "openstack/${server}_disk@$nova"
-        $null = & $rbd snap protect "openstack/${server}_disk@$nova"
-        $null = & $rbd clone "openstack/$glance@snap" "openstack/volume-$vol"
-        $null = & $rbd snap create "openstack/volume-$vol@backup.$([guid]::NewGuid()).snap.1500000000.10"
-        $null = & $rbd snap create "openstack/volume-$vol@backup.$([guid]::NewGuid()).snap.1500000900.20"
-        $null = & $rbd create --size 1M "cinder_backup/volume-$vol.backup.base"
-        $null = & $rbd create --size 1M "cinder_backup/volume-$gone.backup.base"
-        $null = & $rbd create --size 1M "openstack/volume-$gone.deleted"
-        $null = & $rbd create --size 1M openstack/scratch
+        $null = & $rbd create --size 8M "$o/$glance"
+        $null = & $rbd snap create "$o/$glance@snap"
+        $null = & $rbd snap protect "$o/$glance@snap"
+        $null = & $rbd clone "$o/$glance@snap" "$o/${server}_disk"
+        $null = & $rbd snap create "$o/${server}_disk@$nova"
+        $null = & $rbd snap protect "$o/${server}_disk@$nova"
+        $null = & $rbd clone "$o/$glance@snap" "$o/volume-$vol"
+        $null = & $rbd snap create "$o/volume-$vol@backup.$([guid]::NewGuid()).snap.1500000000.10"
+        $null = & $rbd snap create "$o/volume-$vol@backup.$([guid]::NewGuid()).snap.1500000900.20"
+        $null = & $rbd create --size 1M "$b/volume-$vol.backup.base"
+        $null = & $rbd create --size 1M "$b/volume-$gone.backup.base"
+        $null = & $rbd create --size 1M "$o/volume-$gone.deleted"
+        $null = & $rbd create --size 1M "$o/scratch"
     }
 
     It 'lineage types every image by its name alone' {
@@ -138,7 +140,7 @@ Describe 'The leak audit of a cluster OpenStack populated with rbd alone (no rec
     }
 
     It 'the audit finds what the names say is left over, and the cleanup leaves nothing' {
-        $older = @(& $rbd snap ls "openstack/volume-$vol" --format json | ConvertFrom-Json | Where-Object name -Like '*.1500000000.10').name
+        $older = @(& $rbd snap ls "$o/volume-$vol" --format json | ConvertFrom-Json | Where-Object name -Like '*.1500000000.10').name
         @(Find-RbdLeak | ForEach-Object { "$($_.Kind) $($_.Spec)" } | Sort-Object) | Should -Be @(@(
                 "UnusedTemporarySnapshot openstack/${server}_disk@$nova"
                 "StaleBackupSnapshot openstack/volume-$vol@$older"
@@ -148,6 +150,6 @@ Describe 'The leak audit of a cluster OpenStack populated with rbd alone (no rec
             ) | Sort-Object)
         Find-RbdLeak | Remove-RbdLeak -Confirm:$false
         @(Find-RbdLeak) | Should -HaveCount 0
-        (& $rbd ls openstack) | Sort-Object | Should -Be (@($glance, "${server}_disk", "volume-$vol") | Sort-Object)
+        (& $rbd ls $o) | Sort-Object | Should -Be (@($glance, "${server}_disk", "volume-$vol") | Sort-Object)
     }
 }
