@@ -25,7 +25,8 @@
         'New-CinderVolume', 'Get-CinderVolume', 'Remove-CinderVolume',
         'New-CinderSnapshot', 'Get-CinderSnapshot', 'Remove-CinderSnapshot',
         'Backup-CinderVolume', 'Get-CinderBackup', 'Remove-CinderBackup', 'Restore-CinderBackup',
-        'Get-OpenStackRbdConfig', 'Set-OpenStackRbdConfig'
+        'Get-OpenStackRbdConfig', 'Set-OpenStackRbdConfig',
+        'Get-RbdLineage', 'Export-RbdLineage', 'Find-RbdLeak', 'Remove-RbdLeak'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -225,6 +225,12 @@ Describe '5. Why can''t an image be deleted while servers exist?' -Tag OpenStack
         @(Get-RbdChild "openstack/$($image.Id)@snap").Spec | Should -Be @($server.RootDisk)
     }
 
+    It 'Get-RbdLineage answers in one line: the server vm1 keeps the image alive' {
+        $kept = @(Get-RbdLineage "openstack/$($image.Id)" | Where-Object { -not $_.IsSnapshot -and $_.Depth -gt 0 })
+        @($kept | ForEach-Object { "$($_.OpenStackKind) $($_.OpenStackName) $($_.OpenStackId) $($_.Spec)" }) |
+            Should -Be @("NovaRootDisk vm1 $($server.Id) $($server.RootDisk)")
+    }
+
     It 'after Remove-NovaServer the delete succeeds and the rbd image is gone' {
         Remove-NovaServer $server -Confirm:$false
         { Get-RbdImage $server.RootDisk } | Should -Throw -ErrorId 'ImageNotFound*'
@@ -340,6 +346,12 @@ Describe '7. After creating a volume from an image, can the image be deleted?' -
         "$($rbd.Parent)" | Should -Be "openstack/$($image.Id)@snap"
         $rbd.Size | Should -Be 1GB -Because 'Cinder sizes are whole GB'
         Get-RbdUsedBytes $volume.RbdImage | Should -Be 0
+    }
+
+    It 'Get-RbdLineage answers in one line: the volume from-image keeps the image alive' {
+        $kept = @(Get-RbdLineage "openstack/$($image.Id)" | Where-Object { -not $_.IsSnapshot -and $_.Depth -gt 0 })
+        @($kept | ForEach-Object { "$($_.OpenStackKind) $($_.OpenStackName) $($_.Spec)" }) |
+            Should -Be @("CinderVolume from-image $($volume.RbdImage)")
     }
 
     It 'deleting the image is refused with InUseByStore, naming the volume; nothing changes' {

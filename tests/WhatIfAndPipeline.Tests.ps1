@@ -6,7 +6,7 @@ BeforeDiscovery {
     Import-Module $modulePath -Force
     $exportedCommands = @(Get-Command -Module RbdPowerShell -CommandType Cmdlet, Function | Sort-Object Name | ForEach-Object { @{ Name = $_.Name } })
     # Commands that change state; everything else only reads (or connects).
-    $readOnlyVerbs = 'Get', 'Read', 'Test', 'Connect'
+    $readOnlyVerbs = 'Get', 'Read', 'Test', 'Connect', 'Find'
     $stateChanging = @($exportedCommands | Where-Object { ($_.Name -split '-')[0] -notin $readOnlyVerbs })
 }
 
@@ -104,7 +104,7 @@ Describe 'every state-changing cmdlet supports ShouldProcess' {
 }
 
 Describe 'removals ask for confirmation (ConfirmImpact High)' {
-    It '<_> has ConfirmImpact High' -ForEach @('Remove-RbdImage', 'Remove-RbdSnapshot', 'Remove-RbdPool') {
+    It '<_> has ConfirmImpact High' -ForEach @('Remove-RbdImage', 'Remove-RbdSnapshot', 'Remove-RbdPool', 'Remove-RbdLeak') {
         $type = (Get-Command $_).ImplementingType
         $type | Should -Not -BeNullOrEmpty
         $attr = $type.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $true)[0]

@@ -22,6 +22,7 @@ internal static class RbdErrors
         ["CephConfigUnreadable"] = ErrorCategory.ReadError,
         ["CephConnectTimeout"] = ErrorCategory.OperationTimeout,
         ["CephAuthenticationFailed"] = ErrorCategory.AuthenticationError,
+        ["GraphvizNotFound"] = ErrorCategory.NotInstalled,
     };
 
     public static bool IsInputError(RbdException ex) => InputErrorIds.Contains(ex.ErrorId);
