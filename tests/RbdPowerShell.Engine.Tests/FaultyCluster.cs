@@ -65,6 +65,7 @@ internal sealed class FaultyCluster(IRbdCluster inner) : IRbdCluster
     public IReadOnlyList<TrashEntry> ListTrash(string pool) => inner.ListTrash(pool);
     public void RestoreFromTrash(string pool, string id, string name) => inner.RestoreFromTrash(pool, id, name);
     public void RemoveFromTrash(string pool, string id, bool force, ProgressHandler? progress = null) => inner.RemoveFromTrash(pool, id, force, progress);
+    public IRbdImage OpenImageInTrash(string pool, string id, string? snapshot = null) => inner.OpenImageInTrash(pool, id, snapshot);
     public void Clone(string parentPool, string parentImage, string parentSnapshot, string childPool, string childImage, ImageOptions options) =>
         inner.Clone(parentPool, parentImage, parentSnapshot, childPool, childImage, options);
     public IRbdImage OpenImage(string pool, string image, string? snapshot = null) => new FaultyImage(this, inner.OpenImage(pool, image, snapshot));
@@ -96,6 +97,7 @@ internal sealed class FaultyImage(FaultyCluster owner, IRbdImage inner) : IRbdIm
     public void RollbackSnapshot(string name, ProgressHandler? progress = null) => inner.RollbackSnapshot(name, progress);
     public void RenameSnapshot(string name, string newName) => inner.RenameSnapshot(name, newName);
     public IReadOnlyList<ChildSpec> ListChildren() => inner.ListChildren();
+    public IReadOnlyList<ChildSpec> ListAllChildren() => inner.ListAllChildren();
     public void Flatten(ProgressHandler? progress = null) => inner.Flatten(progress);
     public void Dispose() => inner.Dispose();
 }

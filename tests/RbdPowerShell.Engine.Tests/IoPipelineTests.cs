@@ -172,6 +172,7 @@ public class IoPipelineTests
         public void RollbackSnapshot(string name, ProgressHandler? progress = null) => throw new NotSupportedException();
         public void RenameSnapshot(string name, string newName) => throw new NotSupportedException();
         public IReadOnlyList<ChildSpec> ListChildren() => throw new NotSupportedException();
+        public IReadOnlyList<ChildSpec> ListAllChildren() => throw new NotSupportedException();
         public void Flatten(ProgressHandler? progress = null) => throw new NotSupportedException();
         public void Dispose() { }
     }

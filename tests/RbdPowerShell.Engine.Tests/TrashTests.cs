@@ -106,6 +106,26 @@ public abstract class TrashTests : IDisposable
     }
 
     [Fact]
+    public void Lineage_shows_a_parent_in_the_trash_with_its_clones_and_a_clone_in_the_trash()
+    {
+        using (var image = Cluster.OpenImage(Pool, "a"))
+        {
+            image.CreateSnapshot("s");
+            image.ProtectSnapshot("s");
+        }
+        Cluster.Clone(Pool, "a", "s", Pool, "c", ImageOptions.Default);
+        Cluster.Clone(Pool, "a", "s", Pool, "d", ImageOptions.Default);
+        var parent = Trash("a");
+        Trash("d");
+        using (var snap = Cluster.OpenImageInTrash(Pool, parent.Id, "s"))
+            Assert.Equal(new[] { ("c", false), ("d", true) }, snap.ListAllChildren().Select(c => (c.Image, c.TrashId is not null)));
+        using var database = OpenStack.OpenStackDatabase.Open(Cluster);
+        var nodes = Lineage.Build(Cluster, new OpenStack.OpenStackRoles(database), null);
+        Assert.Equal(new[] { "openstack/a True 0", "openstack/a@s True 1", "openstack/c False 2", "openstack/d True 2" },
+            nodes.Select(n => $"{n.Spec} {n.InTrash} {n.Depth}"));
+    }
+
+    [Fact]
     public void Unknown_ids_and_bad_names_are_refused_and_change_nothing()
     {
         var entry = Trash("a");

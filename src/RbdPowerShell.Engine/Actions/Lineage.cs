@@ -64,7 +64,11 @@ public static class Lineage
                 var parent = OpenStackContext.Stat(cluster, pool, name).Parent;
                 if (parent is null || (target is not null && parent.Pool != pool)) walk.Image(pool, name, 0, null);
             }
-            foreach (var trashed in LineageTrash.Images(cluster, pool)) walk.Image(pool, trashed, 0, null, inTrash: true);
+            foreach (var trashed in cluster.ListTrash(pool))
+            {
+                using var handle = cluster.OpenImageInTrash(pool, trashed.Id);
+                if (handle.Stat().Parent is null) walk.Image(pool, trashed.Name, 0, null, trashed.Id);
+            }
         }
         return walk.Nodes;
     }
@@ -74,17 +78,18 @@ public static class Lineage
         private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
         public List<LineageNode> Nodes { get; } = new();
 
-        public void Image(string pool, string image, int depth, string? parentSpec, bool inTrash = false)
+        /// <summary>An image, or with <paramref name="trashId"/> one in the trash (opened by id; rbd du cannot name it).</summary>
+        public void Image(string pool, string image, int depth, string? parentSpec, string? trashId = null)
         {
-            if (!_seen.Add($"{pool}/{image}")) return;
-            using var handle = cluster.OpenImage(pool, image);
+            if (!_seen.Add($"{pool}/{trashId ?? image}")) return;
+            using var handle = Open(pool, image, trashId, null);
             var info = handle.Stat();
             var snaps = handle.ListSnapshots();
-            var usage = withUsage ? DiskUsage.Run(cluster, pool, image) : Array.Empty<ImageUsage>();
+            var usage = withUsage && trashId is null ? DiskUsage.Run(cluster, pool, image) : Array.Empty<ImageUsage>();
             var role = roles.OfImage(pool, image);
-            Nodes.Add(Node(pool, image, null, depth, parentSpec, info.Size, UsedOf(usage, null), null, snaps.Count, role) with { InTrash = inTrash });
+            Nodes.Add(Node(pool, image, null, depth, parentSpec, info.Size, UsedOf(usage, null), null, snaps.Count, role) with { InTrash = trashId is not null });
             foreach (var snap in snaps)
-                Snapshot(pool, image, snap, depth + 1, role, UsedOf(usage, snap.Name));
+                Snapshot(pool, image, trashId, snap, depth + 1, role, UsedOf(usage, snap.Name));
         }
 
         public void Snapshot(string pool, string image, string snapshot, int depth, string? parentSpec)
@@ -93,19 +98,23 @@ public static class Lineage
             var snap = handle.ListSnapshots().FirstOrDefault(s => s.Name == snapshot)
                        ?? throw RbdException.NotFound("Snapshot", $"{pool}/{image}@{snapshot}");
             ulong used = withUsage ? UsedOf(DiskUsage.Run(cluster, pool, image), snapshot) : 0;
-            Snapshot(pool, image, snap, depth, roles.OfImage(pool, image), used);
+            Snapshot(pool, image, null, snap, depth, roles.OfImage(pool, image), used);
         }
 
-        private void Snapshot(string pool, string image, SnapshotInfo snap, int depth, OpenStackRole imageRole, ulong used)
+        private void Snapshot(string pool, string image, string? trashId, SnapshotInfo snap, int depth, OpenStackRole imageRole, ulong used)
         {
             IReadOnlyList<ChildSpec> clones;
-            using (var view = cluster.OpenImage(pool, image, snap.Name))
-                clones = view.ListChildren();
+            using (var view = Open(pool, image, trashId, snap.Name))
+                clones = view.ListAllChildren();
             var role = roles.OfSnapshot(pool, image, snap.Name, imageRole);
-            var node = Node(pool, image, snap.Name, depth, depth == 0 ? null : $"{pool}/{image}", snap.Size, used, snap.Protected, clones.Count, role);
+            var node = Node(pool, image, snap.Name, depth, depth == 0 ? null : $"{pool}/{image}", snap.Size, used, snap.Protected, clones.Count, role)
+                with { InTrash = trashId is not null };
             Nodes.Add(node);
-            foreach (var clone in clones) Image(clone.Pool, clone.Image, depth + 1, node.Spec);
+            foreach (var clone in clones) Image(clone.Pool, clone.Image, depth + 1, node.Spec, clone.TrashId);
         }
+
+        private IRbdImage Open(string pool, string image, string? trashId, string? snapshot) =>
+            trashId is null ? cluster.OpenImage(pool, image, snapshot) : cluster.OpenImageInTrash(pool, trashId, snapshot);
 
         private static ulong UsedOf(IReadOnlyList<ImageUsage> usage, string? snapshot) =>
             usage.FirstOrDefault(u => u.Snapshot == snapshot)?.Used ?? 0;
@@ -118,14 +127,4 @@ public static class Lineage
             OpenStackName = role.Name, FromRecord = role.FromRecord, Description = role.Description,
         };
     }
-}
-
-/// <summary>
-/// TRASH SEAM HOOK (issue 9): the images of a pool that are in the trash, so lineage shows them as roots with
-/// InTrash set. Empty until the seam has rbd trash (IRbdCluster's trash listing); images in the trash must then
-/// also open by name for the walk (or the walk opens them by id), and clones found in the trash be flagged.
-/// </summary>
-public static class LineageTrash
-{
-    public static IReadOnlyList<string> Images(IRbdCluster cluster, string pool) => Array.Empty<string>();
 }

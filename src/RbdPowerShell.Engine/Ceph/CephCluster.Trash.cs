@@ -63,6 +63,9 @@ public sealed partial class CephCluster
         return restored;
     }
 
+    public IRbdImage OpenImageInTrash(string pool, string id, string? snapshot = null) =>
+        CephImage.OpenInTrash(this, pool, TrashEntryOf(pool, id), snapshot);
+
     private TrashEntry TrashEntryOf(string pool, string id) =>
         ListTrash(pool).FirstOrDefault(e => e.Id == id) ?? throw Refusals.TrashEntryNotFound(pool, id);
 }

@@ -57,8 +57,8 @@ internal sealed unsafe partial class CephImage : IRbdImage
         return new CephImage(cluster, handle, pool, name, snapshot);
     }
 
-    /// <summary>Opens an image in the trash (it has no name in the pool any more) read-only, to read its snapshots.</summary>
-    public static CephImage OpenInTrash(CephCluster cluster, string pool, TrashEntry entry)
+    /// <summary>Opens an image in the trash (it has no name in the pool any more) read-only, at a snapshot when given.</summary>
+    public static CephImage OpenInTrash(CephCluster cluster, string pool, TrashEntry entry, string? snapshot = null)
     {
         var io = cluster.IoCtx(pool);
         var handle = new ImageHandle(io);
@@ -72,7 +72,13 @@ internal sealed unsafe partial class CephImage : IRbdImage
             CephErrors.Check(rc, "Opening image", $"{pool}/{entry.Id}");
         }
         handle.Attach(raw);
-        return new CephImage(cluster, handle, pool, entry.Name, null);
+        if (snapshot is not null && Rbd.rbd_snap_set(handle, snapshot) is var set and < 0)
+        {
+            handle.Dispose();
+            if (set == -2) throw Refusals.SnapshotNotFound($"{pool}/{entry.Name}", snapshot);
+            CephErrors.Check(set, "Opening snapshot", $"{pool}/{entry.Name}@{snapshot}");
+        }
+        return new CephImage(cluster, handle, pool, entry.Name, snapshot);
     }
 
     private void Check(long rc, string operation) => CephErrors.Check(rc, operation, Spec);
@@ -209,14 +215,16 @@ internal sealed unsafe partial class CephImage : IRbdImage
         Check(NativeCallbacks.WithProgress(progress, (cb, arg) => Rbd.rbd_flatten_with_progress(_handle, cb, arg)), "Flattening");
     }
 
-    public IReadOnlyList<ChildSpec> ListChildren()
+    public IReadOnlyList<ChildSpec> ListChildren() => ListAllChildren().Where(c => c.TrashId is null).ToList();
+
+    public IReadOnlyList<ChildSpec> ListAllChildren()
     {
         if (Snapshot is null) return Array.Empty<ChildSpec>();
-        var children = NativeLists.Read<LinkedImageSpecNative, ChildSpec?>((LinkedImageSpecNative* p, ref nuint n) => Rbd.rbd_list_children3(_handle, p, ref n),
-            child => child.Trash != 0 ? null : new ChildSpec(NativeStrings.Read(child.PoolName), NativeStrings.Read(child.ImageName)),
+        var children = NativeLists.Read<LinkedImageSpecNative, ChildSpec>((LinkedImageSpecNative* p, ref nuint n) => Rbd.rbd_list_children3(_handle, p, ref n),
+            child => new ChildSpec(NativeStrings.Read(child.PoolName), NativeStrings.Read(child.ImageName))
+                { TrashId = child.Trash != 0 ? NativeStrings.Read(child.ImageId) : null },
             Rbd.rbd_linked_image_spec_list_cleanup, "Listing the children of", Spec);
-        return children.OfType<ChildSpec>()
-            .OrderBy(c => c.Pool, StringComparer.Ordinal).ThenBy(c => c.Image, StringComparer.Ordinal).ToList();
+        return children.OrderBy(c => c.Pool, StringComparer.Ordinal).ThenBy(c => c.Image, StringComparer.Ordinal).ToList();
     }
 
     public void Dispose() => _handle.Dispose();

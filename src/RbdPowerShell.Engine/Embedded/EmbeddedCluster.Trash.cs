@@ -45,6 +45,14 @@ public sealed partial class EmbeddedCluster
         progress?.Invoke(1, 1);
     }
 
+    public IRbdImage OpenImageInTrash(string pool, string id, string? snapshot = null) => Read(() =>
+    {
+        var (entry, imageId) = Entry(pool, id);
+        if (snapshot is not null && Catalog.FindSnap(imageId, snapshot) is null)
+            throw Refusals.SnapshotNotFound($"{pool}/{entry.Name}", snapshot);
+        return (IRbdImage)new EmbeddedImage(this, imageId, pool, entry.Name, snapshot);
+    });
+
     private (TrashEntry Entry, long ImageId) Entry(string pool, string id) =>
         Entries(Catalog.Pool(pool)).FirstOrDefault(e => e.Entry.Id == id) is { Entry: not null } found
             ? found

@@ -3,11 +3,15 @@ namespace RbdPowerShell.Engine.Embedded;
 /// <summary>Children and flatten of an embedded image.</summary>
 internal sealed partial class EmbeddedImage
 {
-    public IReadOnlyList<ChildSpec> ListChildren() => _cluster.Read(() =>
+    public IReadOnlyList<ChildSpec> ListChildren() => ListAllChildren().Where(c => c.TrashId is null).ToList();
+
+    public IReadOnlyList<ChildSpec> ListAllChildren() => _cluster.Read(() =>
     {
         var view = CurrentView();
         if (view.Snap is null) return (IReadOnlyList<ChildSpec>)Array.Empty<ChildSpec>();
-        return Catalog.Children(view.Snap.Id).Where(c => !c.InTrash).Select(c => new ChildSpec(c.Pool, c.Name)).ToList();
+        return Catalog.Children(view.Snap.Id)
+            .Select(c => new ChildSpec(c.Pool, c.Name) { TrashId = c.InTrash ? c.RbdId : null })
+            .OrderBy(c => c.Pool, StringComparer.Ordinal).ThenBy(c => c.Image, StringComparer.Ordinal).ToList();
     });
 
     /// <summary>

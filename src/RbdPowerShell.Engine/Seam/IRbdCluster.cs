@@ -52,6 +52,8 @@ public interface IRbdCluster : IDisposable
     void RestoreFromTrash(string pool, string id, string name);
     /// <summary>rbd trash rm: TrashDefermentNotExpired unless <paramref name="force"/>; ImageHasSnapshots.</summary>
     void RemoveFromTrash(string pool, string id, bool force, ProgressHandler? progress = null);
+    /// <summary>Opens an image in the trash by its id, to read it (at one of its snapshots when given). TrashEntryNotFound.</summary>
+    IRbdImage OpenImageInTrash(string pool, string id, string? snapshot = null);
 
     /// <summary>rbd clone: EINVAL unless the parent snapshot is protected.</summary>
     void Clone(string parentPool, string parentImage, string parentSnapshot,

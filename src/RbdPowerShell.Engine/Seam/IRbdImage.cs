@@ -66,6 +66,8 @@ public interface IRbdImage : IDisposable
 
     /// <summary>The clones of the snapshot this handle is opened at (rbd children).</summary>
     IReadOnlyList<ChildSpec> ListChildren();
+    /// <summary>rbd children --all: the clones in the trash too (with their <see cref="ChildSpec.TrashId"/>).</summary>
+    IReadOnlyList<ChildSpec> ListAllChildren();
     /// <summary>Copies every object still read from the parent chain, then detaches the parent.</summary>
     void Flatten(ProgressHandler? progress = null);
 }

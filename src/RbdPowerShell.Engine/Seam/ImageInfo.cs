@@ -58,9 +58,11 @@ public sealed record ImageOptions
     public static readonly ImageOptions Default = new();
 }
 
-/// <summary>An image that was cloned from a snapshot (`rbd children`).</summary>
+/// <summary>An image that was cloned from a snapshot (`rbd children`); <see cref="TrashId"/> is its id when it is in the trash.</summary>
 public sealed record ChildSpec(string Pool, string Image)
 {
+    public string? TrashId { get; init; }
+
     public override string ToString() => $"{Pool}/{Image}";
 }
 
