@@ -22,6 +22,7 @@ internal static class RbdErrors
         ["CephConfigUnreadable"] = ErrorCategory.ReadError,
         ["CephConnectTimeout"] = ErrorCategory.OperationTimeout,
         ["CephAuthenticationFailed"] = ErrorCategory.AuthenticationError,
+        ["DiffSpoolFailed"] = ErrorCategory.WriteError,
     };
 
     public static bool IsInputError(RbdException ex) => InputErrorIds.Contains(ex.ErrorId);
@@ -46,6 +47,7 @@ internal static class RbdErrors
         RbdErrno.ESHUTDOWN => ErrorCategory.ConnectionError,
         RbdErrno.EAGAIN => ErrorCategory.ResourceUnavailable,
         RbdErrno.ENOSPC => ErrorCategory.LimitsExceeded,
+        RbdErrno.EFBIG => ErrorCategory.LimitsExceeded,
         RbdErrno.ENOSYS => ErrorCategory.NotImplemented,
         _ => ErrorCategory.NotSpecified,
     };
