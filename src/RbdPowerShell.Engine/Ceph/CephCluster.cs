@@ -240,6 +240,8 @@ public sealed partial class CephCluster : IRbdCluster
     /// <summary>librbd gives no transactions: the work runs as it is (undo is the caller's).</summary>
     public T Grouped<T>(Func<T> work) => work();
 
+    public T Consistent<T>(Func<T> work) => work();
+
     // ---- ioctx ----------------------------------------------------------------------------------
 
     /// <summary>The pool's ioctx (cached, set to the namespace); PoolNotFound when the pool is not in view.</summary>

@@ -44,6 +44,8 @@ public sealed partial class EmbeddedCluster : IRbdCluster, IRbdStoreCheck
 
     public T Grouped<T>(Func<T> work) => Write(work);
 
+    public T Consistent<T>(Func<T> work) => Read(work);
+
     public IReadOnlyList<string> ListPools() => Read(() => Catalog.Pools().Select(p => p.Name).ToList());
 
     public void CreatePool(string pool)

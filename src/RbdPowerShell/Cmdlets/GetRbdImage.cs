@@ -34,24 +34,29 @@ public sealed class GetRbdImageCommand : RbdQueryCmdlet
     private void List(string pool)
     {
         WriteCommand(RbdCommandLine.Rbd("ls", "-l", RbdCommandLine.Arg(pool)));
-        foreach (var name in Connection.ListImages(pool))
+        // Described first (as one state of the store where the backend has one), written once closed: a command
+        // further down the pipeline may remove an image, which librbd refuses (EBUSY) while this process holds it open.
+        // What another client removed after the listing is skipped (-Verbose says so).
+        var described = Connection.Consistent(() =>
         {
-            // Described first, written once closed: a command further down the pipeline may remove the image,
-            // which librbd refuses (EBUSY) while this process holds it open.
-            Try(() => WriteObject(DescribeWithSnapshots(pool, name), enumerateCollection: true));
-        }
+            var found = new List<RbdImage>();
+            foreach (var name in Connection.ListImages(pool))
+                Try(() => Listing.Try($"image '{pool}/{name}'", () => DescribeWithSnapshots(pool, name, found), WriteVerbose));
+            return found;
+        });
+        WriteObject(described, enumerateCollection: true);
     }
 
-    private List<RbdImage> DescribeWithSnapshots(string pool, string name)
+    private void DescribeWithSnapshots(string pool, string name, List<RbdImage> found)
     {
         using var image = Connection.OpenImage(pool, name);
-        var described = new List<RbdImage> { Describe(image) };
+        found.Add(Describe(image));
         if (IncludeSnapshot)
             foreach (var snapshot in image.ListSnapshots())
-            {
-                using var view = Connection.OpenImage(pool, name, snapshot.Name);
-                described.Add(Describe(view));
-            }
-        return described;
+                Listing.Try($"snapshot '{pool}/{name}@{snapshot.Name}'", () =>
+                {
+                    using var view = Connection.OpenImage(pool, name, snapshot.Name);
+                    found.Add(Describe(view));
+                }, WriteVerbose);
     }
 }
