@@ -25,18 +25,18 @@ AfterAll {
 
 Describe 'an export that cannot be written leaves no file' {
     It 'an image larger than the file system can hold is FileTooLarge before anything is read, and leaves nothing' {
-        # 900 TiB, thin (object-map keeps it under librbd's 256,000,000 objects); ext4 holds files up to 16 TiB
-        $null = New-RbdImage openstack/huge -Size 900T
+        # 20 TiB, thin; ext4 holds files up to 16 TiB (kept small: librbd's remove visits every object)
+        $null = New-RbdImage openstack/huge -Size 20T
         try {
             $file = Join-Path $dir 'huge.raw'
-            Assert-RbdError { Export-RbdImage openstack/huge $file } -ErrorId FileTooLarge -Category LimitsExceeded -Target $file -MessageLike '*900 TiB*'
+            Assert-RbdError { Export-RbdImage openstack/huge $file } -ErrorId FileTooLarge -Category LimitsExceeded -Target $file -MessageLike '*20 TiB*'
             @(Get-ChildItem -Force -LiteralPath $dir) | Should -HaveCount 0 -Because 'neither the file nor a temporary one is left'
         }
         finally { Remove-RbdImage openstack/huge -Confirm:$false }
     }
 
     It 'a failed -Force export keeps the file that was there' {
-        $null = New-RbdImage openstack/huge2 -Size 900T
+        $null = New-RbdImage openstack/huge2 -Size 20T
         try {
             $file = Join-Path $dir 'kept.raw'
             Set-Content -LiteralPath $file -Value 'old content'
@@ -137,7 +137,8 @@ Describe 'sizes at librbd''s edges' {
         @(Get-RbdImage openstack).Name | Should -Not -Contain 'edge'
     }
 
-    It 'the largest object-map size is accepted, and resizing one object past it is refused' {
+    # Embedded only: librbd's remove of a 976 TiB image visits its 256,000,000 objects (many minutes on the test cluster)
+    It 'the largest object-map size is accepted, and resizing one object past it is refused' -Tag EmbeddedOnly {
         $max = [uint64]256000000 * 4MB
         $img = New-RbdImage openstack/edge -Size $max
         try {
