@@ -109,9 +109,13 @@ $ErrorActionPreference = 'Stop'
 try {
     Import-Module $env:RBDPS_MODULE
     $null = & ([scriptblock]::Create($Connect))
+    # on Ceph a removal is refused (EBUSY) while the listing has the image open: the remover tries again
+    function Retry([scriptblock]$Remove) {
+        for ($t = 1; ; $t++) { try { & $Remove; return } catch { if ($t -ge 50) { throw }; Start-Sleep -Milliseconds 50 } }
+    }
     for ($i = 1; $i -le $Count; $i++) {
-        foreach ($s in 1..3) { Remove-RbdSnapshot "openstack/busy$i@s$s" -Confirm:$false }
-        Remove-RbdImage "openstack/busy$i" -Confirm:$false
+        foreach ($s in 1..3) { Retry { Remove-RbdSnapshot "openstack/busy$i@s$s" -Confirm:$false } }
+        Retry { Remove-RbdImage "openstack/busy$i" -Confirm:$false }
     }
     Set-Content -LiteralPath $Result -Value 'ok'
 }

@@ -49,7 +49,7 @@ public class ModelBasedTests
             {
                 if (step % 6 == 5 || step == steps - 1) CompareAll(store.Cluster, model);
                 if (model.Images.Count > 0 && random.Next(4) == 0) CompareDiff(store.Cluster, model, random);
-                if (random.Next(10) == 0) Assert.Empty(store.Check().Findings);
+                if (random.Next(10) == 0) Assert.Empty(store.Check());
                 if (random.Next(25) == 0) store.Reopen();
             }
             catch (Exception ex)
@@ -57,7 +57,7 @@ public class ModelBasedTests
                 throw new Exception($"seed {seed}, after: {string.Join(" ; ", log)}\n{ex.Message}", ex);
             }
         }
-        Assert.Empty(store.Check().Findings);
+        Assert.Empty(store.Check());
     }
 
     private static string Step(TempStore store, ReferenceModel model, Random random)

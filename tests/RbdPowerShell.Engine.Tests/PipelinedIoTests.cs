@@ -88,7 +88,7 @@ public abstract class PipelinedIoTests : IDisposable
     {
         Assert.Equal(0, _cluster.Outstanding);
         Assert.DoesNotContain(image, _store.Cluster.ListImages(Pool));
-        Assert.Empty(_store.Check().Findings);
+        Assert.Empty(_store.Check());
     }
 
     [Fact]
