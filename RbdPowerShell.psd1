@@ -18,7 +18,7 @@
         'Unprotect-RbdSnapshot', 'Restore-RbdSnapshot',
         'Copy-RbdClone', 'Get-RbdChild', 'Invoke-RbdFlatten',
         'Export-RbdDiff', 'Import-RbdDiff', 'Merge-RbdDiff',
-        'Test-RbdStore',
+        'Test-RbdStore', 'Repair-RbdStore',
         'Get-RbdTrash', 'Restore-RbdTrash', 'Remove-RbdTrash', 'Clear-RbdTrash',
         'New-GlanceImage', 'Get-GlanceImage', 'Remove-GlanceImage', 'Add-GlanceImageLocation',
         'New-NovaServer', 'Get-NovaServer', 'New-NovaServerSnapshot', 'Remove-NovaServer',

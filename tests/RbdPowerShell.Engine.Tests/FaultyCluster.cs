@@ -70,6 +70,7 @@ internal sealed class FaultyCluster(IRbdCluster inner) : IRbdCluster
         inner.Clone(parentPool, parentImage, parentSnapshot, childPool, childImage, options);
     public IRbdImage OpenImage(string pool, string image, string? snapshot = null) => new FaultyImage(this, inner.OpenImage(pool, image, snapshot));
     public T Grouped<T>(Func<T> work) => inner.Grouped(work);
+    public T Consistent<T>(Func<T> work) => inner.Consistent(work);
     public void Dispose() { }
 }
 

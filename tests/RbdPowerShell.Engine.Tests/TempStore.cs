@@ -33,7 +33,7 @@ public sealed class TempStore : IDisposable
 
     /// <summary>The embedded store's own check; nothing to find on Ceph.</summary>
     public IEnumerable<StoreFinding> Check() =>
-        Cluster is EmbeddedCluster embedded ? embedded.Check() : Array.Empty<StoreFinding>();
+        Cluster is EmbeddedCluster embedded ? embedded.Check().Findings : Array.Empty<StoreFinding>();
 
     /// <summary>Closes and reopens the cluster, as a new process would see it.</summary>
     public void Reopen()

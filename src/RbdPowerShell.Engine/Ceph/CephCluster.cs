@@ -187,8 +187,10 @@ public sealed partial class CephCluster : IRbdCluster
     {
         NameRules.Check(image, "image", $"{pool}/{image}");
         int order = ImageRules.CheckOrder(options.Order ?? 22, $"{pool}/{image}");
+        var features = options.Features ?? RbdFeatures.Default;
+        ImageRules.CheckSize(size, order, features, $"{pool}/{image}");
         var io = IoCtx(pool);
-        using var native = new NativeImageOptions(order, options.Features ?? RbdFeatures.Default);
+        using var native = new NativeImageOptions(order, features);
         int rc = Rbd.rbd_create4(io, image, size, native.Handle);
         if (rc == -17) throw Refusals.ImageExists(pool, image);
         CephErrors.Check(rc, "Creating image", $"{pool}/{image}");
@@ -246,6 +248,8 @@ public sealed partial class CephCluster : IRbdCluster
 
     /// <summary>librbd gives no transactions: the work runs as it is (undo is the caller's).</summary>
     public T Grouped<T>(Func<T> work) => work();
+
+    public T Consistent<T>(Func<T> work) => work();
 
     // ---- ioctx ----------------------------------------------------------------------------------
 

@@ -190,6 +190,8 @@ internal sealed unsafe partial class CephImage : IRbdImage
     public void Resize(ulong size, ProgressHandler? progress = null)
     {
         RequireHead();
+        var info = Stat();
+        ImageRules.CheckSize(size, info.Order, info.Features, Spec);
         Check(NativeCallbacks.WithProgress(progress, (cb, arg) => Rbd.rbd_resize_with_progress(_handle, size, cb, arg)), "Resizing");
     }
 

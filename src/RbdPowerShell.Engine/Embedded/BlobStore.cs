@@ -104,6 +104,18 @@ internal sealed class BlobStore
         try { File.Delete(PathOf(blob)); } catch (DirectoryNotFoundException) { }
     }
 
+    /// <summary>The bytes of data a blob file holds (its holes not counted): what deleting it frees.</summary>
+    public ulong DataBytes(long blob)
+    {
+        try
+        {
+            using var handle = File.OpenHandle(PathOf(blob), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            return (ulong)SparseFile.DataSegments(handle, RandomAccess.GetLength(handle)).Sum(s => s.End - s.Start);
+        }
+        catch (FileNotFoundException) { return 0; }
+        catch (DirectoryNotFoundException) { return 0; }
+    }
+
     public long Length(long blob) => new FileInfo(PathOf(blob)).Length;
 
     /// <summary>Every blob file present, with its id.</summary>

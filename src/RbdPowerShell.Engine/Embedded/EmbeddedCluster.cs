@@ -44,6 +44,8 @@ public sealed partial class EmbeddedCluster : IRbdCluster, IRbdStoreCheck
 
     public T Grouped<T>(Func<T> work) => Write(work);
 
+    public T Consistent<T>(Func<T> work) => Read(work);
+
     public IReadOnlyList<string> ListPools() => Read(() => Catalog.Pools().Select(p => p.Name).ToList());
 
     public void CreatePool(string pool)
@@ -82,11 +84,13 @@ public sealed partial class EmbeddedCluster : IRbdCluster, IRbdStoreCheck
     {
         NameRules.Check(image, "image", $"{pool}/{image}");
         int order = ImageRules.CheckOrder(options.Order ?? 22, $"{pool}/{image}");
+        var features = options.Features ?? RbdFeatures.Default;
+        ImageRules.CheckSize(size, order, features, $"{pool}/{image}");
         Write(() =>
         {
             var poolRow = Catalog.Pool(pool);
             RequireFreeName(pool, image);
-            Catalog.AddImage(poolRow.Id, image, size, order, options.Features ?? RbdFeatures.Default, null, 0);
+            Catalog.AddImage(poolRow.Id, image, size, order, features, null, 0);
         });
     }
 

@@ -50,7 +50,7 @@ internal sealed partial class EmbeddedImage : IRbdImage
     {
         using var scope = Index.Reading();
         var view = CurrentView();
-        int n = (int)Math.Min((ulong)buffer.Length, Available(view, offset));
+        int n = (int)Math.Min((ulong)buffer.Length, Available(view, offset, (ulong)buffer.Length));
         Io.Read(view, offset, buffer[..n]);
         return n;
     }
@@ -59,7 +59,7 @@ internal sealed partial class EmbeddedImage : IRbdImage
     {
         using var scope = Index.Writing();
         var head = Head();
-        if ((ulong)data.Length > Available(head, offset))
+        if ((ulong)data.Length > Available(head, offset, (ulong)data.Length))
             throw OutOfRange(head, offset, (ulong)data.Length);
         long epoch = Io.HeadEpoch(head.Image.Id);
         foreach (var (objectNo, objectOffset, done, length) in Pieces(head, offset, (ulong)data.Length))
@@ -110,6 +110,7 @@ internal sealed partial class EmbeddedImage : IRbdImage
     public void Resize(ulong size, ProgressHandler? progress = null) => _cluster.Write(() =>
     {
         var head = Head();
+        ImageRules.CheckSize(size, head.Order, head.Image.Features, head.Spec);
         ulong overlap = Math.Min(head.Image.Overlap, size);
         Catalog.UpdateHead(head.Image.Id, size, head.Image.ParentSnap, overlap);
         if (size < head.Size) Trim(CurrentView(), head.Size, progress);
@@ -148,8 +149,9 @@ internal sealed partial class EmbeddedImage : IRbdImage
             callback(extent.Start, extent.End - extent.Start, extent.Exists);
     }
 
-    private static ulong Available(View view, ulong offset) =>
-        offset <= view.Size ? view.Size - offset : throw OutOfRange(view, offset, 0);
+    /// <summary>The bytes from <paramref name="offset"/> to the end; OutOfRange (naming the asked range) past it.</summary>
+    private static ulong Available(View view, ulong offset, ulong length) =>
+        offset <= view.Size ? view.Size - offset : throw OutOfRange(view, offset, length);
 
     private static RbdException OutOfRange(View view, ulong offset, ulong length) =>
         Refusals.OutOfRange(view.Spec, offset, length, view.Size);

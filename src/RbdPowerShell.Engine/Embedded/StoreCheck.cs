@@ -1,19 +1,66 @@
 namespace RbdPowerShell.Engine.Embedded;
 
-/// <summary>fsck of the embedded store: the index's own integrity, its references, and the blob files behind it.</summary>
+/// <summary>
+/// fsck of the embedded store: the index's own integrity, its references, and the blob files behind it; and the
+/// repair that deletes leftover blob files. Both hold the write lock so no writer is half way through; the check
+/// then rolls back, changing nothing.
+/// </summary>
 public sealed partial class EmbeddedCluster
 {
-    public IReadOnlyList<StoreFinding> Check() => Write(() =>
+    public StoreCheckReport Check() => Index.Inspect(() =>
     {
         var findings = new List<StoreFinding>();
+        var checkedLines = new List<string>();
         void Add(string target, string problem) => findings.Add(new StoreFinding(target, problem));
 
         foreach (var line in Index.Query("PRAGMA integrity_check", r => r.GetString(0)).Where(l => l != "ok"))
-            Add("index.db", line);
+            Add(StoreIndex.FileName, line);
+        checkedLines.Add($"the index {StoreIndex.FileName} (SQLite integrity_check)");
 
         foreach (var (target, problem) in Index.Query(InvariantQuery, r => (r.GetString(0), r.GetString(1))))
             Add(target, problem);
+        var counts = Index.Query("""
+            SELECT (SELECT count(*) FROM pools), (SELECT count(*) FROM images), (SELECT count(*) FROM snaps),
+                   (SELECT count(*) FROM objects)
+            """, r => (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3))).Single();
+        checkedLines.Add($"the references of {counts.Item1} pools, {counts.Item2} images, {counts.Item3} snapshots " +
+                         $"and {counts.Item4} object versions (parents, overlaps, epochs, object sizes)");
 
+        var referenced = ReferencedBlobs();
+        var present = Blobs.List().ToHashSet();
+        var unused = UnusedBlobs(referenced, present);
+        foreach (var blob in present)
+        {
+            if (referenced.TryGetValue(blob, out var owner))
+            {
+                if ((ulong)Blobs.Length(blob) > owner.Size)
+                    Add(owner.Target, $"blob {blob:x} is longer than the object ({Blobs.Length(blob)} > {owner.Size} bytes)");
+            }
+            else if (!unused.Contains(blob)) Add($"blob {blob:x}", "a data file that no object references");
+        }
+        foreach (var (blob, owner) in referenced)
+            if (!present.Contains(blob)) Add(owner.Target, $"its data file (blob {blob:x}) is missing");
+        checkedLines.Add($"{present.Count} data files against the {referenced.Count} the index references");
+        var leftovers = Measure(unused);
+        return new StoreCheckReport(findings, checkedLines, leftovers);
+    });
+
+    public StoreLeftovers Repair() => Index.Write(() =>
+    {
+        // removed data (garbage) may still be read by a reader in another process: only without readers
+        using var exclusive = Blobs.TryExclusive();
+        var garbage = Index.Query("SELECT blob FROM garbage", r => r.GetInt64(0)).ToHashSet();
+        var unused = UnusedBlobs(ReferencedBlobs(), Blobs.List().ToHashSet())
+            .Where(b => exclusive is not null || !garbage.Contains(b)).ToList();
+        var freed = Measure(unused);
+        foreach (var blob in unused) Blobs.Delete(blob);
+        if (exclusive is not null) Index.Execute("DELETE FROM garbage");
+        return freed;
+    });
+
+    /// <summary>Every blob an object version references, with the first one's name and the largest size.</summary>
+    private Dictionary<long, (string Target, ulong Size)> ReferencedBlobs()
+    {
         var referenced = new Dictionary<long, (string Target, ulong Size)>();
         foreach (var (blob, target, size) in Index.Query("""
                 SELECT o.blob, p.name || '/' || i.name || ' object ' || o.object_no || ' epoch ' || o.epoch, o.size
@@ -22,23 +69,32 @@ public sealed partial class EmbeddedCluster
         {
             referenced[blob] = (target, Math.Max(size, referenced.TryGetValue(blob, out var seen) ? seen.Size : 0));
         }
-        var garbage = Index.Query("SELECT blob FROM garbage", r => r.GetInt64(0)).ToHashSet();
-        var present = new HashSet<long>();
-        foreach (var blob in Blobs.List())
+        return referenced;
+    }
+
+    /// <summary>
+    /// The present blobs no reader will read: removed ones (the garbage table) and, under the write lock,
+    /// unreferenced ones at or past next_blob, which only a writer that died before its commit can have made.
+    /// </summary>
+    private HashSet<long> UnusedBlobs(Dictionary<long, (string Target, ulong Size)> referenced, HashSet<long> present)
+    {
+        var unused = Index.Query("SELECT blob FROM garbage", r => r.GetInt64(0)).Where(present.Contains).ToHashSet();
+        foreach (var blob in present)
+            if (blob >= Index.NextBlob && !referenced.ContainsKey(blob)) unused.Add(blob);
+        return unused;
+    }
+
+    private StoreLeftovers Measure(IEnumerable<long> blobs)
+    {
+        int files = 0;
+        ulong bytes = 0;
+        foreach (var blob in blobs)
         {
-            if (referenced.TryGetValue(blob, out var owner))
-            {
-                present.Add(blob);
-                if ((ulong)Blobs.Length(blob) > owner.Size)
-                    Add(owner.Target, $"blob {blob:x} is longer than the object ({Blobs.Length(blob)} > {owner.Size} bytes)");
-            }
-            else if (blob >= Index.NextBlob) Blobs.Delete(blob);
-            else if (!garbage.Contains(blob)) Add($"blob {blob:x}", "a data file that no object references");
+            files++;
+            bytes += Blobs.DataBytes(blob);
         }
-        foreach (var (blob, owner) in referenced)
-            if (!present.Contains(blob)) Add(owner.Target, $"its data file (blob {blob:x}) is missing");
-        return (IReadOnlyList<StoreFinding>)findings;
-    });
+        return new StoreLeftovers(files, bytes);
+    }
 
     /// <summary>Rows that break the index's rules, as (target, problem).</summary>
     private const string InvariantQuery = """

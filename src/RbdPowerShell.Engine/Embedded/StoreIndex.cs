@@ -48,6 +48,16 @@ internal sealed class StoreIndex : IDisposable
 
     public void Write(Action work) => Write(() => { work(); return 0; });
 
+    /// <summary>
+    /// Runs <paramref name="work"/> holding the write lock (no writer is half way through) and rolls back:
+    /// nothing changes, not even the garbage a write would sweep first.
+    /// </summary>
+    public T Inspect<T>(Func<T> work)
+    {
+        using var scope = Writing(sweep: false);
+        return work();
+    }
+
     /// <summary>Runs <paramref name="work"/> against one consistent snapshot of the index.</summary>
     public T Read<T>(Func<T> work)
     {
@@ -59,7 +69,7 @@ internal sealed class StoreIndex : IDisposable
     /// Starts (or joins) a write transaction holding SQLite's write lock; it commits when the outermost
     /// scope is completed and disposed, and rolls back (deleting the blobs it wrote) otherwise.
     /// </summary>
-    public Scope Writing()
+    public Scope Writing(bool sweep = true)
     {
         Monitor.Enter(_gate);
         try
@@ -77,7 +87,7 @@ internal sealed class StoreIndex : IDisposable
             try
             {
                 _nextBlob = Convert.ToInt64(Scalar("SELECT value FROM meta WHERE key='next_blob'") ?? 1L);
-                SweepGarbage();
+                if (sweep) SweepGarbage();
             }
             catch
             {

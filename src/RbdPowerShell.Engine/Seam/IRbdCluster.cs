@@ -69,6 +69,13 @@ public interface IRbdCluster : IDisposable
     /// Nested calls join the outer one.
     /// </summary>
     T Grouped<T>(Func<T> work);
+
+    /// <summary>
+    /// Runs a read-only <paramref name="work"/> (a listing) against one consistent state where the backend can: the
+    /// embedded store reads one snapshot of its index, so nothing listed vanishes before it is opened; librbd has
+    /// no such view, and a listing skips what another client removes meanwhile (<see cref="Listing"/>).
+    /// </summary>
+    T Consistent<T>(Func<T> work);
 }
 
 public static class RbdClusterExtensions

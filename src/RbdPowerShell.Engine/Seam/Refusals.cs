@@ -69,6 +69,9 @@ public static partial class Refusals
     public static RbdException OutOfRange(string spec, ulong offset, ulong length, ulong size) => Make(RbdErrno.EINVAL, "OutOfRange", spec,
         $"The range {offset}+{length} lies past the end of '{spec}' ({size} bytes). Resize-RbdImage it first.");
 
+    public static RbdException SizeTooLarge(string target, ulong size, ulong limit, string what) => Make(RbdErrno.EINVAL, "InvalidSize", target,
+        $"'{target}' cannot be {size} bytes ({SizeParser.Format(size)}): {what} is {limit} bytes ({SizeParser.Format(limit)}).");
+
     public static RbdException InvalidObjectSize(string target, int order) => Make(RbdErrno.EINVAL, "InvalidObjectSize", target,
         $"Object size 2^{order} is not supported: use 4 KiB to 32 MiB (order 12 to 25).");
 

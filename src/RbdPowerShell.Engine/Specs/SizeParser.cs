@@ -8,6 +8,7 @@ namespace RbdPowerShell.Engine;
 /// </summary>
 public static class SizeParser
 {
+    private const double TwoTo64 = 18446744073709551616.0;
     private static readonly string[] Units = { "B", "K", "M", "G", "T", "P", "E" };
 
     public static ulong Parse(object? value, string what = "size")
@@ -19,8 +20,11 @@ public static class SizeParser
             case long l when l >= 0: return (ulong)l;
             case int i when i >= 0: return (ulong)i;
             case uint ui: return ui;
-            case double d when d >= 0 && d <= ulong.MaxValue && d == Math.Floor(d): return (ulong)d;
-            case decimal m when m >= 0 && m == decimal.Floor(m): return (ulong)m;
+            // (double)ulong.MaxValue is 2^64: a double must be below it, or the cast would clamp it silently
+            case double d when d >= 0 && d < TwoTo64 && d == Math.Floor(d): return (ulong)d;
+            case decimal m when m >= 0 && m <= ulong.MaxValue && m == decimal.Floor(m): return (ulong)m;
+            case double or decimal when Convert.ToDouble(value, CultureInfo.InvariantCulture) >= TwoTo64:
+                throw Invalid(Convert.ToString(value, CultureInfo.InvariantCulture)!, what, "the size is too large");
             case string s: return ParseText(s, what);
             case long or int or double or decimal:
                 throw Invalid(Convert.ToString(value, CultureInfo.InvariantCulture)!, what, "a size cannot be negative or fractional");

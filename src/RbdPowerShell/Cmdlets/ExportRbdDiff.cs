@@ -43,7 +43,8 @@ public sealed class ExportRbdDiffCommand : RbdSnapshotCmdlet
         var spec = Target;
         if (FromSnapshot is not null) NameRules.Check(FromSnapshot, "snapshot", $"{spec.Pool}/{spec.Image}@{FromSnapshot}");
         string? file = Path is null ? null : ResolvePath(Path);
-        bool exists = file is not null && OutputFile.Check(file, Force, $"export the diff of '{spec}'");
+        var what = $"export the diff of '{spec}'";
+        bool exists = file is not null && OutputFile.Check(file, Force, what);
         var command = RbdCommandLine.Rbd("export-diff",
             FromSnapshot is null ? "" : "--from-snap " + RbdCommandLine.Arg(FromSnapshot),
             WholeObject ? "--whole-object" : "",
@@ -63,18 +64,26 @@ public sealed class ExportRbdDiffCommand : RbdSnapshotCmdlet
         {
             if (file is not null)
             {
-                OutputFile.Write(file, stream =>
+                OutputFile.Write(file, what, stream =>
                     DiffExport.Run(image, FromSnapshot, stream, DiffFormat.V1, WholeObject, progress.Handler));
                 path = file;
             }
             else
             {
-                path = DiffSpool.NewFile();
+                path = DiffSpool.NewFile(spec.ToString());
                 try
                 {
                     using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read,
                                                       1 << 20, FileOptions.SequentialScan);
                     DiffExport.Run(image, FromSnapshot, stream, DiffFormat.V1, WholeObject, progress.Handler);
+                }
+                catch (IOException ex)
+                {
+                    DiffSpool.Delete(path);
+                    // the temporary file is the module's business: the error is about the image
+                    throw new RbdException(RbdErrno.EIO, spec.ToString(),
+                        $"Cannot {what}: its temporary copy in '{System.IO.Path.GetTempPath()}' could not be written ({ex.Message}). " +
+                        "Free space there, or give -Path.", ex) { ErrorId = "DiffSpoolFailed" };
                 }
                 catch
                 {

@@ -37,7 +37,8 @@ public sealed class ExportRbdImageCommand : RbdSnapshotCmdlet
     {
         var spec = Target;
         string file = ResolvePath(Path);
-        bool exists = OutputFile.Check(file, Force, $"export '{spec}'");
+        var what = $"export '{spec}'";
+        bool exists = OutputFile.Check(file, Force, what);
         var command = RbdCommandLine.Rbd("export", ExportFormat == 2 ? "--export-format 2" : "",
                                          RbdCommandLine.Arg(spec.ToString()), RbdCommandLine.Arg(file));
         if (!ShouldRun(command, $"export '{spec}' to '{file}'{(exists ? ", replacing that file" : "")}")) return;
@@ -46,14 +47,14 @@ public sealed class ExportRbdImageCommand : RbdSnapshotCmdlet
             if (ExportFormat == 2)
             {
                 // the engine opens the head and each snapshot itself; like rbd, a snapshot spec still exports the image
-                OutputFile.Write(file, stream =>
+                OutputFile.Write(file, what, stream =>
                     ImageExportV2.Run(Connection, spec.Pool, spec.Image!, spec.Snapshot, stream, progress.Handler));
             }
             else
             {
+                // a new temporary file, sparse: no stale data shows through its holes
                 using var image = OpenImage(spec);
-                if (exists) File.Delete(file);   // a sparse export leaves holes: stale data must not show through
-                RawExport.Run(image, file, progress.Handler);
+                OutputFile.Replace(file, what, image.Stat().Size, partial => RawExport.Run(image, partial, progress.Handler));
             }
         }
         if (PassThru) WriteObject(new FileInfo(file));

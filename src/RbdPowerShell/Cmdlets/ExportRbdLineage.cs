@@ -63,7 +63,7 @@ public sealed class ExportRbdLineageCommand : RbdCmdlet
         OutputFile.Check(file, Force, $"export the lineage of {what}");
         if (!ShouldProcess(file, $"Export the lineage of {what} ({nodes.Count} nodes)")) return;
         string text = render(nodes);
-        OutputFile.Write(file, stream => stream.Write(Encoding.UTF8.GetBytes(text)));
+        OutputFile.Write(file, $"export the lineage of {what}", stream => stream.Write(Encoding.UTF8.GetBytes(text)));
         WriteObject(new FileInfo(file));
     }
 }

@@ -36,16 +36,29 @@ public sealed class GetRbdImageCommand : RbdQueryCmdlet
     private void List(string pool, string? image, string? snapshot)
     {
         WriteCommand(RbdCommandLine.Rbd("ls", "-l", RbdCommandLine.Arg(pool)));
-        // Described first, written once closed: a command further down the pipeline may remove an image,
-        // which librbd refuses (EBUSY) while this process holds it open.
+        // Described first (as one state of the store where the backend has one), written once closed: a command
+        // further down the pipeline may remove an image, which librbd refuses (EBUSY) while this process holds it open.
+        // What another client removed after the listing is skipped (-Verbose says so).
         if (image is null && snapshot is null)
         {
-            foreach (var row in Connection.DescribeImages(pool, IncludeSnapshot, Fail))
+            foreach (var row in Connection.DescribeImages(pool, IncludeSnapshot, SkipVanished))
                 WriteObject(new RbdImage(row.Info, row.Snapshots.Count, row.Protected, TargetCluster));
             return;
         }
-        foreach (var name in ImagesOf(pool, image))
-            Try(() => WriteObject(DescribeWithSnapshots(pool, name, snapshot), enumerateCollection: true));
+        var described = Connection.Consistent(() =>
+        {
+            var found = new List<RbdImage>();
+            foreach (var name in ImagesOf(pool, image))
+                Try(() => Listing.Try($"image '{pool}/{name}'", () => found.AddRange(DescribeWithSnapshots(pool, name, snapshot)), WriteVerbose));
+            return found;
+        });
+        WriteObject(described, enumerateCollection: true);
+    }
+
+    private void SkipVanished(RbdException ex)
+    {
+        if (Listing.Vanished(ex)) WriteVerbose($"skipped {ex.Target}: it was removed after it was listed ({ex.Message})");
+        else Fail(ex);
     }
 
     /// <summary>The image, then (with -IncludeSnapshot, or the snapshots a -Snapshot pattern selects) its snapshots.</summary>
@@ -57,10 +70,11 @@ public sealed class GetRbdImageCommand : RbdQueryCmdlet
         if (!IncludeSnapshot && snapshot is null) return described;
         var names = image.ListSnapshots().Select(s => s.Name).ToList();
         foreach (var snap in snapshot is null ? names : Filter(snapshot, names))
-        {
-            using var view = Connection.OpenImage(pool, name, snap);
-            described.Add(Describe(view));
-        }
+            Listing.Try($"snapshot '{pool}/{name}@{snap}'", () =>
+            {
+                using var view = Connection.OpenImage(pool, name, snap);
+                described.Add(Describe(view));
+            }, WriteVerbose);
         return described;
     }
 }

@@ -42,7 +42,7 @@ public sealed class GetRbdImageUsageCommand : RbdQueryCmdlet
     {
         var what = image is null ? pool : snapshot is null ? $"{pool}/{image}" : $"{pool}/{image}@{snapshot}";
         WriteCommand(RbdCommandLine.Rbd("du", Exact ? "--exact" : "", RbdCommandLine.Arg(what)));
-        IEnumerable<ImageUsage> rows = DiskUsage.Run(Connection, pool, image, Exact);
+        IEnumerable<ImageUsage> rows = DiskUsage.Run(Connection, pool, image, Exact, WriteVerbose);
         if (snapshot is not null)
         {
             var selected = Filter(snapshot, rows.Where(r => r.Snapshot is not null).Select(r => r.Snapshot!));

@@ -45,8 +45,15 @@ public sealed class ImportRbdDiffCommand : RbdCmdlet
         var spec = RequireSpec(Spec, null, null, null, SpecKind.Image);
         string file = InputObject is not null ? InputObject.Path : ResolvePath(Path);
         var command = RbdCommandLine.Rbd("import-diff", RbdCommandLine.Arg(file), RbdCommandLine.Arg(spec.ToString()));
-        var what = InputObject is null ? $"the diff '{file}'" : $"the diff of '{InputObject.Source}'";
+        // a piped RbdDiff may bind -Path through its Path property: a spooled file is named by its image, either way
+        var source = InputObject?.Source ?? DiffSpool.SourceOf(file);
+        var what = source is null ? $"the diff '{file}'" : $"the diff of '{source}'";
         if (!ShouldRun(command, $"import {what} into image '{spec}'")) return;
+        bool spooled = InputObject?.IsTemporary ?? DiffSpool.SourceOf(file) is not null;
+        if (spooled && !DiffSpool.IsSpooled(file))
+            throw RbdErrors.Refusal(RbdErrno.ENOENT, "DiffAlreadyImported", source!,
+                $"Cannot import {what} into '{spec}': that diff was already imported (a piped diff is used once) " +
+                "or its module was removed. Export it again, or use Export-RbdDiff -Path to keep it in a file.");
         using (var input = OutputFile.OpenRead(file, $"import {what} into '{spec}'"))
         using (var progress = Progress("Importing diff into", spec))
             DiffImport.Run(Connection, spec.Pool, spec.Image!, input, progress.Handler);

@@ -51,9 +51,7 @@ public sealed class ImportRbdImageCommand : RbdCmdlet
         var spec = RequireSpec(ParameterSetName == SpecSet ? Spec : null, Pool, Image, null, SpecKind.Image);
         var (options, objectSizeArg) = ParseObjectSize(ObjectSize);
         string file = ResolvePath(Path);
-        if (!File.Exists(file))
-            throw RbdErrors.Refusal(RbdErrno.ENOENT, "FileNotFound", file,
-                $"Cannot import '{file}' into '{spec}': the file does not exist.");
+        OutputFile.RequireReadable(file, $"import '{file}' into '{spec}'");
         int format = ExportFormat ?? (HasImageBannerV2(file) ? 2 : 1);
         var command = RbdCommandLine.Rbd("import", format == 2 ? "--export-format 2" : "", objectSizeArg,
                                          RbdCommandLine.Arg(file), RbdCommandLine.Arg(spec.ToString()));

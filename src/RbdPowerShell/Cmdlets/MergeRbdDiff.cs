@@ -72,9 +72,7 @@ public sealed class MergeRbdDiffCommand : PSCmdlet
         string target = resolve.GetUnresolvedProviderPathFromPSPath(output);
         const string what = "merge the diffs";
         foreach (var input in new[] { first, second })
-            if (!File.Exists(input))
-                throw RbdErrors.Refusal(RbdErrno.ENOENT, "FileNotFound", input,
-                    $"Cannot merge '{first}' and '{second}': the file '{input}' does not exist.");
+            OutputFile.RequireReadable(input, $"merge '{first}' and '{second}'");
         bool exists = OutputFile.Check(target, Force, what, "-Destination");
         var command = RbdCommandLine.Rbd("merge-diff", RbdCommandLine.Arg(first), RbdCommandLine.Arg(second),
                                          RbdCommandLine.Arg(target));
@@ -82,7 +80,7 @@ public sealed class MergeRbdDiffCommand : PSCmdlet
         if (!ShouldProcess(command, $"Are you sure you want to {action}?\n{command}", "Confirm")) return;
         using (var a = OutputFile.OpenRead(first, what))
         using (var b = OutputFile.OpenRead(second, what))
-            OutputFile.Write(target, output => DiffMerge.Run(a, b, output));
+            OutputFile.Write(target, what, output => DiffMerge.Run(a, b, output));
         if (PassThru) WriteObject(new FileInfo(target));
     }
 }

@@ -139,6 +139,12 @@ public abstract class RbdCmdlet : PSCmdlet
 
     // ---- the engine -----------------------------------------------------------------------------
 
+    /// <summary>The cluster's own check (the embedded store); NotSupported on Ceph, which checks itself (scrub).</summary>
+    protected static IRbdStoreCheck StoreCheckOf(RbdCluster cluster, string cmdlet) =>
+        cluster.Connection as IRbdStoreCheck
+        ?? throw RbdErrors.Refusal(RbdErrno.ENOTSUP, "NotSupported", cluster.Location,
+            $"The cluster at '{cluster.Location}' ({cluster.Backend}) cannot check itself; {cmdlet} works on embedded stores.");
+
     /// <summary>Opens the image (or its snapshot) that <paramref name="spec"/> names.</summary>
     protected IRbdImage OpenImage(ImageSpec spec, RbdCluster? cluster = null) =>
         (cluster ?? TargetCluster).Connection.OpenImage(spec.Pool, spec.Image!, spec.Snapshot);

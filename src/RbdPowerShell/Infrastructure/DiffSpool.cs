@@ -9,11 +9,13 @@ internal static class DiffSpool
 {
     private static readonly object Gate = new();
     private static readonly HashSet<string> Files = new(StringComparer.Ordinal);
+    /// <summary>Every spool file of this session and the image it holds the diff of, also once deleted (for errors).</summary>
+    private static readonly Dictionary<string, string> Sources = new(StringComparer.Ordinal);
     private static string? folder;
     private static bool exitHooked;
 
-    /// <summary>A new, empty spool file's path (the file is created by the caller), registered for cleanup.</summary>
-    public static string NewFile()
+    /// <summary>A new, empty spool file's path for the diff of <paramref name="source"/> (created by the caller), registered for cleanup.</summary>
+    public static string NewFile(string source)
     {
         lock (Gate)
         {
@@ -30,6 +32,7 @@ internal static class DiffSpool
             }
             var path = System.IO.Path.Combine(folder, Guid.NewGuid().ToString("N") + ".rbddiff");
             Files.Add(path);
+            Sources[path] = source;
             return path;
         }
     }
@@ -38,6 +41,12 @@ internal static class DiffSpool
     public static bool IsSpooled(string path)
     {
         lock (Gate) return Files.Contains(path);
+    }
+
+    /// <summary>The image whose diff <paramref name="path"/> held, if it is (or was) a spool file of this session.</summary>
+    public static string? SourceOf(string path)
+    {
+        lock (Gate) return Sources.GetValueOrDefault(path);
     }
 
     /// <summary>Deletes one spool file (never a file this process did not spool).</summary>

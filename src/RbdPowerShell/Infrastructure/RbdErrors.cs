@@ -23,6 +23,7 @@ internal static class RbdErrors
         ["CephConnectTimeout"] = ErrorCategory.OperationTimeout,
         ["CephAuthenticationFailed"] = ErrorCategory.AuthenticationError,
         ["GraphvizNotFound"] = ErrorCategory.NotInstalled,
+        ["DiffSpoolFailed"] = ErrorCategory.WriteError,
     };
 
     public static bool IsInputError(RbdException ex) => InputErrorIds.Contains(ex.ErrorId);
@@ -47,6 +48,7 @@ internal static class RbdErrors
         RbdErrno.ESHUTDOWN => ErrorCategory.ConnectionError,
         RbdErrno.EAGAIN => ErrorCategory.ResourceUnavailable,
         RbdErrno.ENOSPC => ErrorCategory.LimitsExceeded,
+        RbdErrno.EFBIG => ErrorCategory.LimitsExceeded,
         RbdErrno.ENOSYS => ErrorCategory.NotImplemented,
         _ => ErrorCategory.NotSpecified,
     };
