@@ -41,6 +41,25 @@ public abstract class OpenStackCinderVolumeTests : IDisposable
     }
 
     [Fact]
+    public void Deferred_deletion_moves_the_volume_to_the_trash_for_the_delay()
+    {
+        _bed.Configure(s => s with { EnableDeferredDeletion = true, DeferredDeletionDelay = 3600 });
+        var volume = VolumeWithData("v", 3);
+        string id;
+        using (var image = _bed.Cluster.OpenImage(Pool, $"volume-{volume.Id}")) id = image.Stat().Id;
+        var plan = CinderVolumeWorkflows.Delete(_bed.Context, volume.Id);
+        Assert.StartsWith($"rbd -p openstack trash mv volume-{volume.Id} --expires-at '", Assert.Single(plan.Commands));
+
+        _bed.Run(plan);
+        Assert.DoesNotContain($"volume-{volume.Id}", _bed.Cluster.ListImages(Pool));
+        Assert.Null(_bed.Database.Find<CinderVolume>(volume.Id));
+        var entry = Assert.Single(_bed.Cluster.ListTrash(Pool));
+        Assert.Equal(($"volume-{volume.Id}", id), (entry.Name, entry.Id));
+        Assert.InRange(entry.DefermentEnd - entry.DeletedAt, TimeSpan.FromSeconds(3599), TimeSpan.FromSeconds(3601));
+        Assert.Equal("TrashDefermentNotExpired", Assert.Throws<RbdException>(() => _bed.Cluster.RemoveFromTrash(Pool, id, force: false)).ErrorId);
+    }
+
+    [Fact]
     public void Volume_snapshot_is_snap_create_and_protect()
     {
         var volume = _bed.Volume("v");

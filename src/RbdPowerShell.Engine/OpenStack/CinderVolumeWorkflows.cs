@@ -134,6 +134,13 @@ public static class CinderVolumeWorkflows
                          $"keep it as a silent {image}.deleted until they are deleted", () => { });
                 plan.Add(Rbd("mv", $"{pool}/{image}", keptAs), () => context.Cluster.RenameImage(pool, image, image + ".deleted"));
             }
+            else if (context.Settings.EnableDeferredDeletion)
+            {
+                var delay = TimeSpan.FromSeconds(context.Settings.DeferredDeletionDelay);
+                plan.Add(Rbd("-p", pool, "trash", "mv", image) + (delay > TimeSpan.Zero ? $" --expires-at '{DateTime.UtcNow + delay:yyyy-MM-dd HH:mm:ss} UTC'" : "") +
+                         "   # enable_deferred_deletion: the parent's clone_snap stays while the volume is in the trash",
+                    () => context.Cluster.MoveToTrash(pool, image, delay));
+            }
             else
             {
                 plan.Add(Rbd("-p", pool, "rm", image), () => context.Cluster.RemoveImage(pool, image));

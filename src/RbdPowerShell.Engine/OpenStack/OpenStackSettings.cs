@@ -34,6 +34,10 @@ public sealed record OpenStackSettings
     public double RbdDestroyVolumeRetryInterval { get; init; } = 1;
     /// <summary>cinder backup_ceph_chunk_size: the chunk of a full (non-diff) backup or restore copy (128 MiB).</summary>
     public ulong BackupCephChunkSize { get; init; } = 128UL << 20;
+    /// <summary>cinder enable_deferred_deletion: a deleted volume goes to the rbd trash (rbd trash mv) instead of rbd rm.</summary>
+    public bool EnableDeferredDeletion { get; init; }
+    /// <summary>cinder deferred_deletion_delay in seconds: how long a deleted volume stays protected in the trash.</summary>
+    public double DeferredDeletionDelay { get; init; }
 
     /// <summary>
     /// Today's upstream behaviour where no option names it: Nova refuses a flavor smaller than the image
@@ -67,6 +71,8 @@ public sealed record OpenStackSettings
             throw Invalid("BackupCephChunkSize", "more than zero bytes");
         if (RbdDestroyVolumeRetries < 0)
             throw Invalid("RbdDestroyVolumeRetries", "zero or more");
+        if (DeferredDeletionDelay < 0 || double.IsNaN(DeferredDeletionDelay) || DeferredDeletionDelay > TimeSpan.MaxValue.TotalSeconds / 2)
+            throw Invalid("DeferredDeletionDelay", "zero or more seconds");
         if (RbdDestroyVolumeRetryInterval < 0 || double.IsNaN(RbdDestroyVolumeRetryInterval))
             throw Invalid("RbdDestroyVolumeRetryInterval", "zero or more seconds");
         return this;

@@ -21,6 +21,8 @@ public static class OpenStackSettingsChange
         new("cinder.conf", "rbd_pool", s => s.CinderPool),
         new("cinder.conf", "rbd_max_clone_depth", s => s.RbdMaxCloneDepth.ToString(CultureInfo.InvariantCulture)),
         new("cinder.conf", "rbd_flatten_volume_from_snapshot", s => Bool(s.RbdFlattenVolumeFromSnapshot)),
+        new("cinder.conf", "enable_deferred_deletion", s => Bool(s.EnableDeferredDeletion)),
+        new("cinder.conf", "deferred_deletion_delay", s => s.DeferredDeletionDelay.ToString(CultureInfo.InvariantCulture)),
         new("cinder.conf", "backup_ceph_conf", s => s.BackupCluster ?? "(this cluster)"),
         new("cinder.conf", "backup_ceph_pool", s => s.BackupPool),
         new("cinder.conf", "backup_ceph_chunk_size", s => s.BackupCephChunkSize.ToString(CultureInfo.InvariantCulture)),

@@ -55,6 +55,14 @@ public sealed class SetOpenStackRbdConfigCommand : OpenStackCmdlet
     [ValidateNotNull]
     public object? RbdStoreChunkSize { get; set; }
 
+    /// <summary>cinder.conf enable_deferred_deletion: deleted volumes go to the rbd trash.</summary>
+    [Parameter]
+    public bool EnableDeferredDeletion { get; set; }
+
+    /// <summary>cinder.conf deferred_deletion_delay, in seconds.</summary>
+    [Parameter]
+    public double DeferredDeletionDelay { get; set; }
+
     /// <summary>glance-api.conf rbd_thin_provisioning: all-zero chunks are not written on upload.</summary>
     [Parameter]
     public bool RbdThinProvisioning { get; set; }
@@ -111,6 +119,8 @@ public sealed class SetOpenStackRbdConfigCommand : OpenStackCmdlet
         if (Bound(nameof(RbdDestroyVolumeRetries))) settings = settings with { RbdDestroyVolumeRetries = RbdDestroyVolumeRetries };
         if (Bound(nameof(RbdDestroyVolumeRetryInterval))) settings = settings with { RbdDestroyVolumeRetryInterval = RbdDestroyVolumeRetryInterval };
         if (Bound(nameof(BackupCephChunkSize))) settings = settings with { BackupCephChunkSize = ParseSize(BackupCephChunkSize!, "backup_ceph_chunk_size") };
+        if (Bound(nameof(EnableDeferredDeletion))) settings = settings with { EnableDeferredDeletion = EnableDeferredDeletion };
+        if (Bound(nameof(DeferredDeletionDelay))) settings = settings with { DeferredDeletionDelay = DeferredDeletionDelay };
         if (Bound(nameof(UpstreamBehavior))) settings = settings with { UpstreamBehavior = UpstreamBehavior };
         return settings;
     }
