@@ -19,6 +19,8 @@
         'Copy-RbdClone', 'Get-RbdChild', 'Invoke-RbdFlatten',
         'Export-RbdDiff', 'Import-RbdDiff', 'Merge-RbdDiff',
         'Test-RbdStore',
+        'Rename-RbdSnapshot', 'Get-RbdDiff', 'Get-RbdImageMeta', 'Set-RbdImageMeta', 'Remove-RbdImageMeta',
+        'Enable-RbdImageFeature', 'Disable-RbdImageFeature', 'Get-RbdImageStatus',
         'New-GlanceImage', 'Get-GlanceImage', 'Remove-GlanceImage', 'Add-GlanceImageLocation',
         'New-NovaServer', 'Get-NovaServer', 'New-NovaServerSnapshot', 'Remove-NovaServer',
         'New-CinderVolume', 'Get-CinderVolume', 'Remove-CinderVolume',
