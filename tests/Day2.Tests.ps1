@@ -234,6 +234,7 @@ Describe 'the rbd command line gives the same values' -Tag CephOnly {
         @{ Arguments = @('--from-snap', 's1', 'cmp'); Splat = @{ Spec = 'openstack/cmp'; FromSnapshot = 's1' } }
         @{ Arguments = @('--whole-object', 'cmp'); Splat = @{ Spec = 'openstack/cmp'; WholeObject = $true } }
         @{ Arguments = @('--from-snap', 's1', '--whole-object', 'cmp'); Splat = @{ Spec = 'openstack/cmp'; FromSnapshot = 's1'; WholeObject = $true } }
+        @{ Arguments = @('--from-snap', 's1', 'cmp@s1'); Splat = @{ Spec = 'openstack/cmp@s1'; FromSnapshot = 's1' } }
     ) {
         $args2 = $Arguments.Clone(); $args2[-1] = "$at/$($Arguments[-1])"
         $theirs = Get-RbdToolJson diff @args2

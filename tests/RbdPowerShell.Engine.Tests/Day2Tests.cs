@@ -199,6 +199,10 @@ public abstract class Day2Tests : IDisposable
         Assert.Equal(new[] { new DiffExtent(4 << 20, 4 << 20, false) }, since);
         Assert.Equal("""[{"offset":4194304,"length":4194304,"exists":"false"}]""", DiffListing.ToJson(since));
         Assert.Equal("[]", DiffListing.ToJson(Array.Empty<DiffExtent>()));
+        image.CreateSnapshot("s2");
+        using var s1 = Open("s1");
+        Assert.Empty(DiffListing.List(s1, "s1", wholeObject: false));
+        Refused("InvalidSnapshotOrder", RbdErrno.EINVAL, () => DiffListing.List(s1, "s2", wholeObject: false));
     }
 
     public void Dispose() => _store.Dispose();

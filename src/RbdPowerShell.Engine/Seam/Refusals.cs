@@ -112,7 +112,7 @@ public static class Refusals
         $"Object size 2^{order} is not supported: use 4 KiB to 32 MiB (order 12 to 25).");
 
     public static RbdException InvalidSnapshotOrder(string spec, string fromSnapshot) => Make(RbdErrno.EINVAL, "InvalidSnapshotOrder", spec,
-        $"The start snapshot '{fromSnapshot}' is not older than '{spec}'.");
+        $"The start snapshot '{fromSnapshot}' is newer than '{spec}'.");
 
     public static RbdException ImageRemovedWhileOpen(string target) => Make(RbdErrno.ENOENT, "ImageNotFound", target,
         "The image was removed while it was open.");
