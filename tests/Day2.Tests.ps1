@@ -263,6 +263,16 @@ Describe 'the rbd command line gives the same values' -Tag CephOnly {
         (Get-RbdErrorRecord { Rename-RbdSnapshot openstack/cmp@s1 s1 }).Exception.Errno | Should -Be 'EEXIST'
     }
 
+    It 'rbd export --export-format 2 of an image with metadata is byte for byte Export-RbdImage -ExportFormat 2, and rbd import reads its keys' {
+        Set-RbdImageMeta openstack/cmp owner team-a
+        $ours = Join-Path $TestDrive 'ours.v2'; $theirs = Join-Path $TestDrive 'theirs.v2'
+        Export-RbdImage openstack/cmp $ours -ExportFormat 2
+        $null = Invoke-RbdTool export --export-format 2 --no-progress "$at/cmp" $theirs
+        (Get-FileHash $ours).Hash | Should -Be (Get-FileHash $theirs).Hash
+        $null = Invoke-RbdTool import --export-format 2 --no-progress $ours "$at/fromours"
+        Get-RbdToolJson image-meta list "$at/fromours" | Should -Be (Get-RbdToolJson image-meta list "$at/cmp")
+    }
+
     It 'rbd info shows the features after Disable-/Enable-RbdImageFeature' {
         Disable-RbdImageFeature openstack/cmp fast-diff
         ((Get-RbdToolJson info "$at/cmp") | ConvertFrom-Json).features -join ',' | Should -Be ((Get-RbdImage openstack/cmp).Features -join ',')

@@ -69,6 +69,32 @@ public abstract class Day2Tests : IDisposable
     }
 
     [Fact]
+    public void Metadata_goes_with_a_clone_a_copy_and_an_export_format_2_as_in_rbd()
+    {
+        using (var image = Open())
+        {
+            image.SetMetadata("owner", "team-a");
+            image.SetMetadata("conf_rbd_cache", "false");
+            image.CreateSnapshot("s");
+            image.ProtectSnapshot("s");
+        }
+        Cluster.Clone(Pool, "img", "s", Pool, "clone", ImageOptions.Default);
+        ImageCopy.Run(Cluster, Pool, "img", null, Cluster, Pool, "copy");
+        var stream = new MemoryStream();
+        ImageExportV2.Run(Cluster, Pool, "img", stream);
+        stream.Position = 0;
+        ImageImportV2.Run(Cluster, stream, Pool, "imported", ImageOptions.Default);
+        foreach (var name in new[] { "clone", "copy", "imported" })
+        {
+            using var other = Cluster.OpenImage(Pool, name);
+            Assert.Equal(new[] { "conf_rbd_cache=false", "owner=team-a" }, other.ListMetadata().Select(p => $"{p.Key}={p.Value}"));
+        }
+        // rbd's record for owner=team-a: 'M', le64 19, le32 5 "owner", le32 6 "team-a"
+        byte[] record = [(byte)'M', 19, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, .. "owner"u8, 6, 0, 0, 0, .. "team-a"u8];
+        Assert.True(stream.ToArray().AsSpan().IndexOf(record) > 0);
+    }
+
+    [Fact]
     public void A_snapshot_handle_reads_the_metadata_but_cannot_change_it()
     {
         using (var image = Open())
