@@ -82,9 +82,10 @@ internal sealed unsafe partial class CephImage
     {
         RequireHead();
         Check(Rbd.rbd_get_features(_handle, out ulong current), "Reading the features of");
-        var after = FeatureRules.Apply(ImageSpec, (RbdFeatures)current, features, enable);
+        FeatureRules.Apply(ImageSpec, (RbdFeatures)current, features, enable);
         Check(Rbd.rbd_update_features(_handle, (ulong)features, enable ? (byte)1 : (byte)0), enable ? "Enabling features of" : "Disabling features of");
-        return after;
+        Check(Rbd.rbd_get_features(_handle, out ulong after), "Reading the features of");
+        return (RbdFeatures)after;
     }
 
     /// <summary>
