@@ -20,6 +20,8 @@
         'Export-RbdDiff', 'Import-RbdDiff', 'Merge-RbdDiff',
         'Test-RbdStore', 'Repair-RbdStore',
         'Get-RbdTrash', 'Restore-RbdTrash', 'Remove-RbdTrash', 'Clear-RbdTrash',
+        'Rename-RbdSnapshot', 'Get-RbdDiff', 'Get-RbdImageMeta', 'Set-RbdImageMeta', 'Remove-RbdImageMeta',
+        'Enable-RbdImageFeature', 'Disable-RbdImageFeature', 'Get-RbdImageStatus',
         'New-GlanceImage', 'Get-GlanceImage', 'Remove-GlanceImage', 'Add-GlanceImageLocation',
         'New-NovaServer', 'Get-NovaServer', 'New-NovaServerSnapshot', 'Remove-NovaServer',
         'New-CinderVolume', 'Get-CinderVolume', 'Remove-CinderVolume',

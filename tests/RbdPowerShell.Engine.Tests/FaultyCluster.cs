@@ -100,5 +100,11 @@ internal sealed class FaultyImage(FaultyCluster owner, IRbdImage inner) : IRbdIm
     public IReadOnlyList<ChildSpec> ListChildren() => inner.ListChildren();
     public IReadOnlyList<ChildSpec> ListAllChildren() => inner.ListAllChildren();
     public void Flatten(ProgressHandler? progress = null) => inner.Flatten(progress);
+    public IReadOnlyList<KeyValuePair<string, string>> ListMetadata() => inner.ListMetadata();
+    public string GetMetadata(string key) => inner.GetMetadata(key);
+    public void SetMetadata(string key, string value) => inner.SetMetadata(key, value);
+    public void RemoveMetadata(string key) => inner.RemoveMetadata(key);
+    public RbdFeatures UpdateFeatures(RbdFeatures features, bool enable) => inner.UpdateFeatures(features, enable);
+    public IReadOnlyList<ImageWatcher>? ListWatchers() => inner.ListWatchers();
     public void Dispose() => inner.Dispose();
 }

@@ -174,6 +174,12 @@ public class IoPipelineTests
         public IReadOnlyList<ChildSpec> ListChildren() => throw new NotSupportedException();
         public IReadOnlyList<ChildSpec> ListAllChildren() => throw new NotSupportedException();
         public void Flatten(ProgressHandler? progress = null) => throw new NotSupportedException();
+        public IReadOnlyList<KeyValuePair<string, string>> ListMetadata() => throw new NotSupportedException();
+        public string GetMetadata(string key) => throw new NotSupportedException();
+        public void SetMetadata(string key, string value) => throw new NotSupportedException();
+        public void RemoveMetadata(string key) => throw new NotSupportedException();
+        public RbdFeatures UpdateFeatures(RbdFeatures features, bool enable) => throw new NotSupportedException();
+        public IReadOnlyList<ImageWatcher>? ListWatchers() => throw new NotSupportedException();
         public void Dispose() { }
     }
 }

@@ -115,6 +115,22 @@ internal sealed class DiffStreamWriter
         _output.Write(record);
     }
 
+    /// <summary>One key of the image's metadata: 'M', le64 length, then key and value each as le32 length + bytes.</summary>
+    public void WriteImageMeta(string key, string value)
+    {
+        var k = Encoding.UTF8.GetBytes(key);
+        var v = Encoding.UTF8.GetBytes(value);
+        var record = new byte[9 + 8 + k.Length + v.Length];
+        record[0] = DiffRecords.ImageMeta;
+        int n = U64(record, 1, (ulong)(8 + k.Length + v.Length));
+        BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(n), (uint)k.Length);
+        k.CopyTo(record, n + 4);
+        n += 4 + k.Length;
+        BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(n), (uint)v.Length);
+        v.CopyTo(record, n + 4);
+        _output.Write(record);
+    }
+
     public void WriteImageEnd() => _output.WriteByte(DiffRecords.ImageEnd);
 
     /// <summary>"rbd image diffs v2\n" and the le64 number of diffs that follow.</summary>

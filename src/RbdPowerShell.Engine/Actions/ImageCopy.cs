@@ -2,7 +2,7 @@ namespace RbdPowerShell.Engine;
 
 /// <summary>
 /// rbd cp: a full, independent copy of an image head or snapshot into a new image with the same order
-/// and features (or <c>options</c>, as rbd import gives); snapshots are not copied, unallocated and all-zero blocks are
+/// and features (or <c>options</c>, as rbd import gives) and the image's metadata; snapshots are not copied, unallocated and all-zero blocks are
 /// not written. Reads and writes are pipelined, as librbd's copy does.
 /// </summary>
 public static class ImageCopy
@@ -19,6 +19,7 @@ public static class ImageCopy
             () =>
         {
             using var to = destination.OpenImage(destinationPool, destinationImage);
+            foreach (var (key, value) in from.ListMetadata()) to.SetMetadata(key, value);
             using var pipeline = IoPipeline.For(info.ObjectSize, from, to);
             from.DiffIterate(null, 0, info.Size, includeParent: true, wholeObject: false, (offset, length, exists) =>
             {

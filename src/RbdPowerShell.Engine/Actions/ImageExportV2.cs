@@ -5,7 +5,7 @@ public static class ImageExportV2
 {
     /// <summary>
     /// do_export_v2 for pool/image: "rbd image v2\n"; 'O' order, 'T' features, 'U' stripe unit (the object size),
-    /// 'C' stripe count (1), each as tag + le64 8 + le64 value; 'E'; "rbd image diffs v2\n"; le64 snapshots + 1;
+    /// 'C' stripe count (1), each as tag + le64 8 + le64 value; an 'M' record per metadata key; 'E'; "rbd image diffs v2\n"; le64 snapshots + 1;
     /// then one "rbd diff v2" stream per snapshot, oldest first (from the previous snapshot, with 't', 'p', 's'),
     /// and the head's (from the last snapshot, no 't').
     /// </summary>
@@ -53,6 +53,7 @@ public static class ImageExportV2
         // librbd without STRIPINGV2: stripe unit = object size, stripe count = 1
         writer.WriteImageProperty(DiffRecords.ImageStripeUnit, info.ObjectSize);
         writer.WriteImageProperty(DiffRecords.ImageStripeCount, 1);
+        foreach (var (key, value) in head.ListMetadata()) writer.WriteImageMeta(key, value);
         writer.WriteImageEnd();
 
         var ordered = snapshots.OrderBy(s => s.Id).ToList();

@@ -7,7 +7,7 @@ public static class ImageImportV2
     internal const RbdFeatures SupportedFeatures = RbdFeatures.Default;
 
     /// <summary>
-    /// do_import with format 2: the "rbd image v2" header ('O', 'T', 'U', 'C'; 'M' metadata and unknown records
+    /// do_import with format 2: the "rbd image v2" header ('O', 'T', 'U', 'C', 'M' metadata; unknown records
     /// skipped; options given by the caller win over the stream's, as in rbd), then "rbd image diffs v2", the le64
     /// count and that many "rbd diff v2" streams applied in turn (each creating its end snapshot) — all inside
     /// <see cref="Undo.CreateAndFill"/>, so a refused or corrupt stream leaves no image behind.
@@ -18,6 +18,7 @@ public static class ImageImportV2
         var reader = new DiffStreamReader(input);
         reader.ExpectBanner(DiffRecords.ImageBannerV2, "an rbd export format 2 stream ('rbd image v2')");
         ulong? order = null, features = null;
+        var metadata = new List<KeyValuePair<string, string>>();
         while (true)
         {
             var tag = ReadTag(reader);
@@ -36,7 +37,10 @@ public static class ImageImportV2
                     if (tag == DiffRecords.ImageOrder) order = value;
                     else if (tag == DiffRecords.ImageFeatures) features = value;
                     break;
-                default:   // 'M' image metadata (the seam has none) and records of later versions
+                case DiffRecords.ImageMeta:
+                    metadata.Add(ReadMeta(reader, length));
+                    break;
+                default:   // records of later versions
                     reader.Skip(length);
                     break;
             }
@@ -52,6 +56,7 @@ public static class ImageImportV2
         Undo.CreateAndFill(cluster, pool, image, () => cluster.CreateImage(pool, image, 0, create), () =>
         {
             using var target = cluster.OpenImage(pool, image);
+            foreach (var (key, value) in metadata) target.SetMetadata(key, value);
             for (ulong i = 0; i < count; i++)
             {
                 DiffImport.Apply(target, reader, DiffFormat.V2, null);
@@ -66,5 +71,18 @@ public static class ImageImportV2
         try { reader.ReadData(tag); }
         catch (RbdException) { throw reader.Corrupt("the image header ends without the 'E' record"); }
         return tag[0];
+    }
+    /// <summary>An 'M' record: key and value, each le32 length + bytes, filling exactly <paramref name="length"/> bytes.</summary>
+    private static KeyValuePair<string, string> ReadMeta(DiffStreamReader reader, ulong length)
+    {
+        if (length < 8 || length > int.MaxValue) throw reader.Corrupt($"an image metadata record is {length} bytes long");
+        var record = new byte[length];
+        reader.ReadData(record);
+        uint keyLength = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(record);
+        if (keyLength > length - 8) throw reader.Corrupt("an image metadata record's key is longer than the record");
+        uint valueLength = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(record.AsSpan(4 + (int)keyLength));
+        if (8 + keyLength + valueLength != length) throw reader.Corrupt("an image metadata record's key and value do not fill it");
+        return KeyValuePair.Create(System.Text.Encoding.UTF8.GetString(record, 4, (int)keyLength),
+                                   System.Text.Encoding.UTF8.GetString(record, 8 + (int)keyLength, (int)valueLength));
     }
 }

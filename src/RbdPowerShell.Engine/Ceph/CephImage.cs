@@ -202,7 +202,7 @@ internal sealed unsafe partial class CephImage : IRbdImage
         {
             var snaps = ListSnapshots();
             var from = snaps.FirstOrDefault(s => s.Name == fromSnapshot) ?? throw Refusals.SnapshotNotFound(ImageSpec, fromSnapshot);
-            if (Snapshot is not null && from.Id >= snaps.First(s => s.Name == Snapshot).Id)
+            if (Snapshot is not null && from.Id > snaps.First(s => s.Name == Snapshot).Id)
                 throw Refusals.InvalidSnapshotOrder(Spec, fromSnapshot);
         }
         Check(NativeCallbacks.DiffIterate(callback, (cb, arg) =>

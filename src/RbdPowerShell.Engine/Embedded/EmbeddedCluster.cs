@@ -132,7 +132,10 @@ public sealed partial class EmbeddedCluster : IRbdCluster, IRbdStoreCheck
             var childPoolRow = Catalog.Pool(childPool);
             RequireFreeName(childPool, childImage);
             int order = ImageRules.CheckOrder(options.Order ?? parent.Order, $"{childPool}/{childImage}");
-            Catalog.AddImage(childPoolRow.Id, childImage, snap.Size, order, options.Features ?? parent.Features, snap.Id, snap.Size);
+            long child = Catalog.AddImage(childPoolRow.Id, childImage, snap.Size, order, options.Features ?? parent.Features, snap.Id, snap.Size);
+            // librbd's clone copies the parent's image metadata too
+            Index.Execute("INSERT INTO image_meta(image_id, key, value) SELECT $c, key, value FROM image_meta WHERE image_id=$p",
+                ("$c", child), ("$p", parent.Id));
         });
     }
 

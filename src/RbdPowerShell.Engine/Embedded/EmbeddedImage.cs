@@ -142,7 +142,7 @@ internal sealed partial class EmbeddedImage : IRbdImage
         if (fromSnapshot is not null)
         {
             from = Catalog.Snap(view.Image, fromSnapshot);
-            if (view.Snap is not null && from.SnapId >= view.Snap.SnapId)
+            if (view.Snap is not null && from.SnapId > view.Snap.SnapId)
                 throw Refusals.InvalidSnapshotOrder(view.Spec, fromSnapshot);
         }
         foreach (var extent in _cluster.Walker.Changed(view, from, offset, length, includeParent, wholeObject))

@@ -70,4 +70,19 @@ public interface IRbdImage : IDisposable
     IReadOnlyList<ChildSpec> ListAllChildren();
     /// <summary>Copies every object still read from the parent chain, then detaches the parent.</summary>
     void Flatten(ProgressHandler? progress = null);
+
+    // ---- day-2 (rbd image-meta, feature, status) ----
+
+    /// <summary>rbd image-meta list: every key of the image (head) and its value, in key (byte) order.</summary>
+    IReadOnlyList<KeyValuePair<string, string>> ListMetadata();
+    /// <summary>rbd image-meta get: ENOENT ImageMetaNotFound for a missing key.</summary>
+    string GetMetadata(string key);
+    /// <summary>rbd image-meta set, checked by <see cref="ImageMetaRules"/> first; replaces an existing value.</summary>
+    void SetMetadata(string key, string value);
+    /// <summary>rbd image-meta remove: ENOENT ImageMetaNotFound for a missing key.</summary>
+    void RemoveMetadata(string key);
+    /// <summary>rbd feature enable/disable by <see cref="FeatureRules"/>; returns the features the image has afterwards.</summary>
+    RbdFeatures UpdateFeatures(RbdFeatures features, bool enable);
+    /// <summary>rbd status: the clients watching the image, this handle excluded; null where the backend keeps no watches.</summary>
+    IReadOnlyList<ImageWatcher>? ListWatchers();
 }

@@ -66,6 +66,45 @@ public static partial class Refusals
     public static RbdException SnapshotReadOnly(string snapSpec) => Make(RbdErrno.EROFS, "SnapshotReadOnly", snapSpec,
         $"'{snapSpec}' is a snapshot and cannot be changed. Open the image itself, or Restore-RbdSnapshot to roll back.");
 
+    // ---- day-2: image metadata and features (rbd image-meta, rbd feature) ----
+
+    public static RbdException ImageMetaNotFound(string imageSpec, string key) => Make(RbdErrno.ENOENT, "ImageMetaNotFound", imageSpec,
+        $"Image '{imageSpec}' has no metadata key '{key}'. List its keys with Get-RbdImageMeta {imageSpec}.");
+
+    public static RbdException ImageMetaKeyMissing(string imageSpec) => Make(RbdErrno.EINVAL, "ImageMetaKeyMissing", imageSpec,
+        "A metadata key cannot be empty.");
+
+    public static RbdException ImageMetaOverrideNotAllowed(string imageSpec, string key) => Make(RbdErrno.EINVAL,
+        "ImageMetaOverrideNotAllowed", imageSpec,
+        $"'{key}' is not an image-level override: a conf_ key must name an rbd option that 'rbd config image list {imageSpec}' shows.");
+
+    public static RbdException InvalidImageMetaValue(string imageSpec, string key, string value) => Make(RbdErrno.EINVAL,
+        "InvalidImageMetaValue", imageSpec, $"'{value}' is not a valid value for {key} on '{imageSpec}'.");
+
+    public static RbdException InvalidFeatureName(string name) => Make(RbdErrno.EINVAL, "InvalidFeatureName", name,
+        $"'{name}' is not an rbd feature. Use {string.Join(", ", FeatureNames.All)}.");
+
+    public static RbdException FeatureRequired(string imageSpec) => Make(RbdErrno.EINVAL, "FeatureRequired", imageSpec,
+        "Name at least one feature to change.");
+
+    public static RbdException FeatureImmutable(string imageSpec, RbdFeatures features, bool enable) => Make(RbdErrno.EINVAL,
+        "FeatureImmutable", imageSpec,
+        $"{FeatureNames.Text(features)} cannot be {(enable ? "enabled" : "disabled")} on the existing image '{imageSpec}': " +
+        $"only {FeatureNames.Text(enable ? FeatureRules.Mutable : FeatureRules.Mutable | FeatureRules.DisableOnly)} can. " +
+        "Copy-RbdImage into an image created with the features wanted instead.");
+
+    public static RbdException FeatureAlreadySet(string imageSpec, RbdFeatures features, bool enable) => Make(RbdErrno.EINVAL,
+        enable ? "FeatureAlreadyEnabled" : "FeatureAlreadyDisabled", imageSpec,
+        $"Image '{imageSpec}' already has {FeatureNames.Text(features)} {(enable ? "enabled" : "disabled")}.");
+
+    public static RbdException FeatureNeedsExclusiveLock(string imageSpec, RbdFeatures features) => Make(RbdErrno.EINVAL,
+        "FeatureNeedsExclusiveLock", imageSpec,
+        $"{FeatureNames.Text(features)} cannot be enabled on '{imageSpec}' without exclusive-lock: enable exclusive-lock first (or with it).");
+
+    public static RbdException ExclusiveLockInUse(string imageSpec, RbdFeatures dependents) => Make(RbdErrno.EINVAL,
+        "ExclusiveLockInUse", imageSpec,
+        $"exclusive-lock cannot be disabled on '{imageSpec}' while {FeatureNames.Text(dependents)} is enabled: disable {FeatureNames.Text(dependents)} first (or with it).");
+
     public static RbdException OutOfRange(string spec, ulong offset, ulong length, ulong size) => Make(RbdErrno.EINVAL, "OutOfRange", spec,
         $"The range {offset}+{length} lies past the end of '{spec}' ({size} bytes). Resize-RbdImage it first.");
 
@@ -76,7 +115,7 @@ public static partial class Refusals
         $"Object size 2^{order} is not supported: use 4 KiB to 32 MiB (order 12 to 25).");
 
     public static RbdException InvalidSnapshotOrder(string spec, string fromSnapshot) => Make(RbdErrno.EINVAL, "InvalidSnapshotOrder", spec,
-        $"The start snapshot '{fromSnapshot}' is not older than '{spec}'.");
+        $"The start snapshot '{fromSnapshot}' is newer than '{spec}'.");
 
     public static RbdException ImageRemovedWhileOpen(string target) => Make(RbdErrno.ENOENT, "ImageNotFound", target,
         "The image was removed while it was open.");

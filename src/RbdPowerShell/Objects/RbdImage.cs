@@ -63,25 +63,3 @@ public sealed class RbdImage
 
     public override string ToString() => Spec;
 }
-
-/// <summary>rbd's names for feature bits, in bit order.</summary>
-internal static class FeatureNames
-{
-    private static readonly (RbdFeatures Flag, string Name)[] Names =
-    {
-        (RbdFeatures.Layering, "layering"),
-        (RbdFeatures.Striping, "striping"),
-        (RbdFeatures.ExclusiveLock, "exclusive-lock"),
-        (RbdFeatures.ObjectMap, "object-map"),
-        (RbdFeatures.FastDiff, "fast-diff"),
-        (RbdFeatures.DeepFlatten, "deep-flatten"),
-        (RbdFeatures.Journaling, "journaling"),
-        (RbdFeatures.DataPool, "data-pool"),
-        (RbdFeatures.Operations, "operations"),
-        (RbdFeatures.Migrating, "migrating"),
-        (RbdFeatures.NonPrimary, "non-primary"),
-    };
-
-    public static string[] Of(RbdFeatures features) =>
-        Names.Where(n => features.HasFlag(n.Flag)).Select(n => n.Name).ToArray();
-}

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace RbdPowerShell.Engine.Ceph.Native;
 
 /// <summary>librados.so.2: one declaration per C call the backend uses. Every int result is 0 or -errno.</summary>
-internal static unsafe class Rados
+internal static unsafe partial class Rados
 {
     public const string Library = "librados.so.2";
 
@@ -37,4 +37,12 @@ internal static unsafe class Rados
     [DllImport(Library)] public static extern int rados_read_op_operate(IntPtr op, IoCtxHandle ioctx, [MarshalAs(UnmanagedType.LPUTF8Str)] string oid, int flags);
     [DllImport(Library)] public static extern int rados_omap_get_next2(IntPtr iterator, out byte* key, out byte* value, out nuint keyLength, out nuint valueLength);
     [DllImport(Library)] public static extern void rados_omap_get_end(IntPtr iterator);
+}
+
+// ---- day-2: who this client is, to tell its own watch from others' (rbd status) ----
+
+internal static unsafe partial class Rados
+{
+    [DllImport(Library)] public static extern IntPtr rados_ioctx_get_cluster(IoCtxHandle ioctx);
+    [DllImport(Library)] public static extern ulong rados_get_instance_id(IntPtr cluster);
 }

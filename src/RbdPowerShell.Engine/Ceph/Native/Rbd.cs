@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace RbdPowerShell.Engine.Ceph.Native;
 
 /// <summary>librbd.so.1: one declaration per C call the backend uses. Every int result is 0 or -errno.</summary>
-internal static unsafe class Rbd
+internal static unsafe partial class Rbd
 {
     public const string Library = "librbd.so.1";
 
@@ -145,4 +145,26 @@ internal struct TimeSpecNative
 
     public DateTime ToDateTime() =>
         DateTime.UnixEpoch.AddSeconds(Seconds).AddTicks(Nanoseconds / 100);
+}
+
+// ---- day-2: image metadata, feature updates, watchers (rbd image-meta, feature, status) ----
+
+internal static unsafe partial class Rbd
+{
+    [DllImport(Library)] public static extern int rbd_metadata_get(ImageHandle image, [MarshalAs(UnmanagedType.LPUTF8Str)] string key, byte* value, ref nuint length);
+    [DllImport(Library)] public static extern int rbd_metadata_set(ImageHandle image, [MarshalAs(UnmanagedType.LPUTF8Str)] string key, [MarshalAs(UnmanagedType.LPUTF8Str)] string value);
+    [DllImport(Library)] public static extern int rbd_metadata_remove(ImageHandle image, [MarshalAs(UnmanagedType.LPUTF8Str)] string key);
+    [DllImport(Library)] public static extern int rbd_metadata_list(ImageHandle image, [MarshalAs(UnmanagedType.LPUTF8Str)] string start, ulong max,
+                                                                    byte* keys, ref nuint keysLength, byte* values, ref nuint valuesLength);
+    [DllImport(Library)] public static extern int rbd_update_features(ImageHandle image, ulong features, byte enabled);
+    [DllImport(Library)] public static extern int rbd_watchers_list(ImageHandle image, ImageWatcherNative* watchers, ref nuint max);
+    [DllImport(Library)] public static extern void rbd_watchers_list_cleanup(ImageWatcherNative* watchers, nuint count);
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct ImageWatcherNative
+{
+    public byte* Address;
+    public long Id;
+    public ulong Cookie;
 }
