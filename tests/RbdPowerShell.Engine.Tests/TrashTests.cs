@@ -101,7 +101,10 @@ public abstract class TrashTests : IDisposable
         var child = Trash("c");
         using (var snap = Cluster.OpenImage(Pool, "a", "s")) Assert.Empty(snap.ListChildren());
         using (var image = Cluster.OpenImage(Pool, "a"))
-            Assert.Equal(RbdErrno.EBUSY, Assert.Throws<RbdException>(() => image.UnprotectSnapshot("s")).Errno);
+        {
+            var busy = Assert.Throws<RbdException>(() => image.UnprotectSnapshot("s"));
+            Assert.Equal(("SnapshotHasChildren", RbdErrno.EBUSY), (busy.ErrorId, busy.Errno));
+        }
         Cluster.RemoveFromTrash(Pool, child.Id, force: false);
     }
 

@@ -117,7 +117,7 @@ public sealed partial class CephCluster : IRbdCluster
                 foreach (var snap in handle.ListSnapshots())
                 {
                     using var view = OpenImage(pool, image, snap.Name);
-                    var outside = view.ListChildren().Where(c => c.Pool != pool).ToList();
+                    var outside = view.ListAllChildren().Where(c => c.Pool != pool).ToList();
                     if (outside.Count > 0) throw Refusals.PoolInUse(pool, outside.Select(c => c.ToString()), $"{image}@{snap.Name}");
                 }
             }
@@ -168,7 +168,7 @@ public sealed partial class CephCluster : IRbdCluster
         return handle.ListSnapshots().Any(s =>
         {
             using var view = OpenImage(pool, image, s.Name);
-            return view.ListChildren().Count > 0;
+            return view.ListAllChildren().Count > 0;
         });
     }
 

@@ -75,7 +75,7 @@ internal sealed unsafe partial class CephImage
     private void RefuseChildren(string name, string verb)
     {
         using var view = Open(_cluster, Pool, Name, name);
-        var children = view.ListChildren();
+        var children = view.ListAllChildren();
         if (children.Count > 0) throw Refusals.SnapshotHasChildren(SnapSpec(name), children.Select(c => c.ToString()), verb);
     }
 

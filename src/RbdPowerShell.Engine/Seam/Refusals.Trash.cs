@@ -20,9 +20,4 @@ public static partial class Refusals
         "ImageHasSnapshots", $"{pool}/{entry.Id}",
         $"Image '{entry.Name}' ({pool}/{entry.Id}) in the trash has snapshots ({List(snapshots)}) - restore it " +
         "(Restore-RbdTrash), remove its snapshots with Remove-RbdSnapshot, then remove it.");
-
-    public static RbdException TrashPurgeIncomplete(string pool, IEnumerable<string> left) => Make(RbdErrno.ENOTEMPTY,
-        "TrashPurgeIncomplete", pool,
-        $"Some expired images in the trash of pool '{pool}' could not be removed ({List(left)}): they have snapshots " +
-        "(restore them and remove their snapshots first).");
 }
