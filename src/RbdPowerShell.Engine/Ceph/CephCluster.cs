@@ -246,6 +246,10 @@ public sealed partial class CephCluster : IRbdCluster
 
     public IRbdImage OpenImage(string pool, string image, string? snapshot = null) => CephImage.Open(this, pool, image, snapshot);
 
+    /// <summary>rbd ls -l opens each image read-only: a read-write open also registers a watch on the header.</summary>
+    public IReadOnlyList<ImageDescription> DescribeImages(string pool, bool includeSnapshots, Action<RbdException>? failed = null) =>
+        ImageListing.Describe(this, pool, includeSnapshots, failed, name => CephImage.Open(this, pool, name, null, readOnly: true));
+
     /// <summary>librbd gives no transactions: the work runs as it is (undo is the caller's).</summary>
     public T Grouped<T>(Func<T> work) => work();
 

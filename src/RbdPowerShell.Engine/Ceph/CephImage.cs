@@ -33,14 +33,14 @@ internal sealed unsafe partial class CephImage : IRbdImage
     /// a snapshot name) and closed in quick succession abort or crash the process within a few hundred opens
     /// (std::system_error thrown on librados' io_context_pool thread); moved there with rbd_snap_set they do not.
     /// </summary>
-    public static CephImage Open(CephCluster cluster, string pool, string name, string? snapshot)
+    public static CephImage Open(CephCluster cluster, string pool, string name, string? snapshot, bool readOnly = false)
     {
         var io = cluster.IoCtx(pool);
         var handle = new ImageHandle(io);
         int rc;
         IntPtr raw;
         lock (ImageHandle.OpenClose)
-            rc = snapshot is null ? Rbd.rbd_open(io, name, out raw, null) : Rbd.rbd_open_read_only(io, name, out raw, null);
+            rc = snapshot is null && !readOnly ? Rbd.rbd_open(io, name, out raw, null) : Rbd.rbd_open_read_only(io, name, out raw, null);
         if (rc < 0)
         {
             handle.Abandon();
