@@ -270,4 +270,19 @@ Describe 'the OpenStack settings live with the cluster' -Tag OpenStack {
         Assert-RbdError { Set-OpenStackRbdConfig -RbdStoreChunkSize 3M } -ErrorId InvalidSetting | Out-Null
         Get-OpenStackRbdConfig | Out-String | Should -Be $before
     }
+
+    It '-Upstream turns on today''s Cinder and Glance deletes; Remove-CinderSnapshot then flattens the clones in the way' {
+        $lines = (Get-WhatIfLine { Set-OpenStackRbdConfig -Upstream -WhatIf }) -join "`n"
+        $lines | Should -Match 'set RbdPowerShell CinderFlattenOnDelete = true'
+        $lines | Should -Match 'set RbdPowerShell GlanceTrashOnDelete = true'
+        $config = Set-OpenStackRbdConfig -CinderFlattenOnDelete $true -GlanceTrashOnDelete $true -RbdFlattenVolumeFromSnapshot $false
+        @($config.CinderFlattenOnDelete, $config.GlanceTrashOnDelete) | Should -Be @($true, $true)
+        $v = New-CinderVolume -Name today -SizeGB 1
+        $s = New-CinderSnapshot $v s
+        $clone = New-CinderVolume -Name today-clone -Snapshot $s
+        (Get-RbdImage $clone.RbdImage).Parent | Should -Not -BeNullOrEmpty
+        Remove-CinderSnapshot $s -Confirm:$false
+        (Get-RbdImage $clone.RbdImage).Parent | Should -BeNullOrEmpty
+        Get-CinderSnapshot | Where-Object Id -eq $s.Id | Should -BeNullOrEmpty
+    }
 }

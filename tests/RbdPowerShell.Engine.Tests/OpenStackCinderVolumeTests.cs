@@ -314,4 +314,92 @@ public abstract class OpenStackCinderVolumeTests : IDisposable
         _bed.Run(CinderVolumeWorkflows.Delete(_bed.Context, source.Id));
         Assert.False(_bed.Exists(source.RbdImage));
     }
+
+    [Fact]
+    public void Todays_delete_removes_a_volume_even_with_deferred_deletion_and_leaves_its_parents_clone_snap()
+    {
+        _bed.Configure(s => s with { CinderFlattenOnDelete = true, EnableDeferredDeletion = true, DeferredDeletionDelay = 3600 });
+        var source = VolumeWithData("src", 21);
+        var clone = _bed.Volume("clone", source: source.Id);
+        var plan = CinderVolumeWorkflows.Delete(_bed.Context, clone.Id);
+        Assert.Equal(new[] { $"rbd -p openstack rm volume-{clone.Id}" }, RbdSteps(plan).Select(c => c.Split("   #")[0]));
+
+        _bed.Run(plan);
+        Assert.False(_bed.Exists(clone.RbdImage));
+        Assert.Empty(_bed.Cluster.ListTrash(Pool));
+        Assert.Null(_bed.Database.Find<CinderVolume>(clone.Id));
+        var left = Assert.Single(_bed.Snaps(source.RbdImage));
+        Assert.Equal(($"volume-{clone.Id}.clone_snap", true), (left.Name, left.Protected));
+        Assert.Empty(_bed.Children($"{source.RbdImage}@{left.Name}"));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Todays_delete_flattens_the_clones_of_snapshots_it_does_not_manage_and_trashes_the_volume(bool deferred)
+    {
+        _bed.Configure(s => s with { CinderFlattenOnDelete = true, EnableDeferredDeletion = deferred, DeferredDeletionDelay = 3600 });
+        var volume = VolumeWithData("v", 22);
+        string image = CinderVolumeWorkflows.ImageName(volume.Id), id;
+        using (var handle = _bed.Cluster.OpenImage(Pool, image))
+        {
+            handle.CreateSnapshot("by-hand");
+            handle.ProtectSnapshot("by-hand");
+            id = handle.Stat().Id;
+        }
+        _bed.Cluster.Clone(Pool, image, "by-hand", Pool, "hand-clone", ImageOptions.Default);
+        string data = _bed.Content($"{Pool}/hand-clone");
+
+        var plan = CinderVolumeWorkflows.Delete(_bed.Context, volume.Id);
+        var steps = RbdSteps(plan);
+        Assert.Equal(new[] { $"rbd flatten {Pool}/hand-clone", $"rbd -p openstack trash mv {image}" },
+                     steps.Select(c => c.Split("   #")[0].Split(" --expires-at")[0]));
+        Assert.Equal(deferred, steps[1].Contains("--expires-at"));
+        Assert.Contains(plan.Commands, c => c == $"# rbd children {Pool}/{image}: clone {Pool}/hand-clone");
+
+        _bed.Run(plan);
+        Assert.Null(_bed.Parent($"{Pool}/hand-clone"));
+        Assert.Equal(Blocks(data), Blocks(_bed.Content($"{Pool}/hand-clone")));
+        Assert.False(_bed.Exists(volume.RbdImage));
+        Assert.Null(_bed.Database.Find<CinderVolume>(volume.Id));
+        var entry = Assert.Single(_bed.Cluster.ListTrash(Pool));
+        Assert.Equal((image, id), (entry.Name, entry.Id));
+        var delay = deferred ? TimeSpan.FromHours(1) : TimeSpan.Zero;
+        Assert.InRange(entry.DefermentEnd - entry.DeletedAt, delay - TimeSpan.FromSeconds(1), delay + TimeSpan.FromSeconds(1));
+        using var trashed = _bed.Cluster.OpenImageInTrash(Pool, id);
+        Assert.Equal("by-hand", Assert.Single(trashed.ListSnapshots()).Name);
+    }
+
+    [Fact]
+    public void Todays_snapshot_delete_flattens_the_volumes_cloned_from_it()
+    {
+        _bed.Configure(s => s with { CinderFlattenOnDelete = true });
+        var source = VolumeWithData("src", 23);
+        var snapshot = _bed.Snapshot(source, "s");
+        var clone = _bed.Volume("clone", snapshot: snapshot.Id);
+        string data = _bed.Content(clone.RbdImage);
+
+        var plan = CinderSnapshotWorkflows.Delete(_bed.Context, snapshot.Id);
+        Assert.Equal(new[] { $"rbd flatten {clone.RbdImage}", $"rbd snap unprotect {snapshot.RbdSnapshot}", $"rbd snap rm {snapshot.RbdSnapshot}" },
+                     RbdSteps(plan));
+        Assert.Contains(plan.Commands, c => c == $"# rbd children {snapshot.RbdSnapshot}: volume 'clone' ({clone.Id})");
+
+        _bed.Run(plan);
+        Assert.Null(_bed.Parent(clone.RbdImage));
+        Assert.Equal(data, _bed.Content(clone.RbdImage));
+        Assert.Empty(_bed.Snaps(source.RbdImage));
+        Assert.Null(_bed.Database.Find<CinderSnapshot>(snapshot.Id));
+    }
+
+    [Fact]
+    public void Upstream_turns_on_todays_cinder_and_glance_deletes_and_the_change_names_them()
+    {
+        var upstream = OpenStackSettings.Default.AsUpstream();
+        Assert.True(upstream.CinderFlattenOnDelete && upstream.GlanceTrashOnDelete);
+        Assert.False(OpenStackSettings.Default.CinderFlattenOnDelete || OpenStackSettings.Default.GlanceTrashOnDelete);
+        var plan = OpenStackSettingsChange.Plan(_bed.Database, _bed.Database.Settings with { CinderFlattenOnDelete = true, GlanceTrashOnDelete = true });
+        Assert.Equal(new[] { "set RbdPowerShell CinderFlattenOnDelete = true", "set RbdPowerShell GlanceTrashOnDelete = true" }, plan.Commands);
+        Assert.True(_bed.Run(plan).GlanceTrashOnDelete);
+        Assert.True(_bed.Database.Settings.CinderFlattenOnDelete);
+    }
 }

@@ -145,4 +145,42 @@ public abstract class OpenStackGlanceTests : IDisposable
         Assert.Equal("InvalidLocation", refused.ErrorId);
         Assert.Equal("queued", _bed.Database.Find<GlanceImage>(queued.Id)!.Status);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void An_image_with_snapshots_left_fails_rbd_rm_or_today_goes_to_the_trash(bool trash)
+    {
+        _bed.Configure(s => s with { GlanceTrashOnDelete = trash });
+        var image = _bed.Upload();
+        string id;
+        using (var handle = _bed.Cluster.OpenImage(Pool, image.Id))
+        {
+            handle.CreateSnapshot("by-hand");
+            id = handle.Stat().Id;
+        }
+        var plan = GlanceWorkflows.Delete(_bed.Context, image.Id);
+        Assert.Equal(new[]
+        {
+            $"rbd -p openstack snap unprotect {image.Id}@snap",
+            $"rbd -p openstack snap rm {image.Id}@snap",
+            trash ? $"rbd -p openstack trash mv {image.Id}" : $"rbd -p openstack rm {image.Id}",
+        }, RbdSteps(plan).Select(c => c.Split("   #")[0]));
+        if (!trash)
+        {
+            Assert.Equal("ImageHasSnapshots", Assert.Throws<RbdException>(() => _bed.Run(plan)).ErrorId);
+            Assert.True(_bed.Exists($"{Pool}/{image.Id}"));
+            Assert.NotNull(_bed.Database.Find<GlanceImage>(image.Id));
+            return;
+        }
+
+        Assert.Equal("deleted", _bed.Run(plan).Status);
+        Assert.False(_bed.Exists($"{Pool}/{image.Id}"));
+        Assert.Null(_bed.Database.Find<GlanceImage>(image.Id));
+        var entry = Assert.Single(_bed.Cluster.ListTrash(Pool));
+        Assert.Equal((image.Id, id), (entry.Name, entry.Id));
+        Assert.InRange(entry.DefermentEnd - entry.DeletedAt, -TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));   // no delay
+        using var trashed = _bed.Cluster.OpenImageInTrash(Pool, id);
+        Assert.Equal("by-hand", Assert.Single(trashed.ListSnapshots()).Name);
+    }
 }

@@ -22,7 +22,10 @@ public static class CinderSnapshotWorkflows
         return plan.Finish(() => context.Save(snapshot));
     }
 
-    /// <summary>cinder snapshot-delete: unprotect + snap rm; refused (SnapshotIsBusy) while volumes are clones of it.</summary>
+    /// <summary>
+    /// cinder snapshot-delete: unprotect + snap rm; refused (SnapshotIsBusy) while volumes are clones of it, unless
+    /// CinderFlattenOnDelete (today's driver), which flattens them first.
+    /// </summary>
     public static WorkflowPlan<CinderSnapshot> Delete(OpenStackContext context, string snapshotRef)
     {
         var snapshot = context.Snapshot(snapshotRef);
@@ -32,7 +35,12 @@ public static class CinderSnapshotWorkflows
             Snapshots(context.Cluster, spec.Pool, spec.Image!).FirstOrDefault(s => s.Name == spec.Snapshot) is { } info)
         {
             var children = Children(context.Cluster, spec.Pool, spec.Image!, spec.Snapshot!);
-            if (children.Count > 0)
+            if (children.Count > 0 && context.Settings.CinderFlattenOnDelete)
+            {
+                plan.Add("# today's delete_snapshot: snap unprotect is busy, so flatten the clones and unprotect again", () => { });
+                RbdSteps.FlattenChildren(plan, context, spec.ToString(), children);
+            }
+            else if (children.Count > 0)
                 throw context.Busy("SnapshotIsBusy", snapshot.Id, $"Snapshot '{snapshot.Name}' ({snapshot.Id})", children, spec.ToString(),
                     "Delete or flatten them first (rbd_flatten_volume_from_snapshot = true makes new volumes independent).");
             RbdSteps.UnprotectAndRemove(plan, context, spec, info.Protected);

@@ -115,7 +115,8 @@ public static class CinderVolumeWorkflows
         {
             var snaps = Snapshots(context.Cluster, pool, image);
             var foreign = snaps.Where(s => !CinderBackupWorkflows.IsBackupSnapshot(s.Name) && !IsCloneSnap(s.Name)).ToList();
-            if (foreign.Count > 0)
+            var settings = context.Settings;
+            if (foreign.Count > 0 && !settings.CinderFlattenOnDelete)
             {
                 var clones = foreign.SelectMany(s => Children(context.Cluster, pool, image, s.Name)).ToList();
                 throw new RbdException(RbdErrno.EBUSY, volume.Id,
@@ -134,13 +135,11 @@ public static class CinderVolumeWorkflows
                          $"keep it as a silent {image}.deleted until they are deleted", () => { });
                 plan.Add(Rbd("mv", $"{pool}/{image}", keptAs), () => context.Cluster.RenameImage(pool, image, image + ".deleted"));
             }
-            else if (context.Settings.EnableDeferredDeletion)
-            {
-                var delay = TimeSpan.FromSeconds(context.Settings.DeferredDeletionDelay);
-                plan.Add(Rbd("-p", pool, "trash", "mv", image) + (delay > TimeSpan.Zero ? $" --expires-at '{DateTime.UtcNow + delay:yyyy-MM-dd HH:mm:ss} UTC'" : "") +
-                         "   # enable_deferred_deletion: the parent's clone_snap stays while the volume is in the trash",
-                    () => context.Cluster.MoveToTrash(pool, image, delay));
-            }
+            else if (settings.CinderFlattenOnDelete)
+                AddTodaysRemove(plan, context, pool, image, foreign);
+            else if (settings.EnableDeferredDeletion)
+                RbdSteps.MoveToTrash(plan, context, pool, image, TimeSpan.FromSeconds(settings.DeferredDeletionDelay),
+                    "enable_deferred_deletion: the parent's clone_snap stays while the volume is in the trash");
             else
             {
                 plan.Add(Rbd("-p", pool, "rm", image), () => context.Cluster.RemoveImage(pool, image));
@@ -154,6 +153,33 @@ public static class CinderVolumeWorkflows
                 plan.Warn($"Volume '{volume.Name}' ({volume.Id}) is deleted; its data stays in {keptAs} until the volumes cloned from it are deleted.");
             return volume with { Status = "deleted" };
         });
+    }
+
+    /// <summary>
+    /// Today's _delete_volume (CinderFlattenOnDelete) after its clone_snap check: rbd rm, the fast path, which returns
+    /// without _delete_clone_parent_refs (the parent's clone_snap stays). An image with snapshots left cannot be
+    /// removed: the clones of its snapshots are flattened (_flatten_children), rbd rm still finds the snapshots, and
+    /// the image goes to the trash (deferred_deletion_delay only when enable_deferred_deletion).
+    /// </summary>
+    private static void AddTodaysRemove<T>(WorkflowPlan<T> plan, OpenStackContext context, string pool, string image,
+                                           IReadOnlyList<SnapshotInfo> snapshots)
+    {
+        var settings = context.Settings;
+        if (snapshots.Count == 0)
+        {
+            string parentNote = CloneParent(context, pool, image, null) is { } parent ? $"; {parent} stays (no _delete_clone_parent_refs after it)" : "";
+            plan.Add(Rbd("-p", pool, "rm", image) + $"   # the fast path{parentNote}", () => context.Cluster.RemoveImage(pool, image));
+            return;
+        }
+        plan.Add($"# rbd rm fails: {image} has snapshots ({string.Join(", ", snapshots.Select(s => s.Name))}); " +
+                 "flatten the clones of them (rbd_concurrent_flatten_operations at a time)", () => { });
+        RbdSteps.FlattenChildren(plan, context, $"{pool}/{image}",
+            snapshots.SelectMany(s => Children(context.Cluster, pool, image, s.Name)).ToList());
+        var delay = settings.EnableDeferredDeletion ? TimeSpan.FromSeconds(settings.DeferredDeletionDelay) : TimeSpan.Zero;
+        RbdSteps.MoveToTrash(plan, context, pool, image, delay, "rbd rm still finds snapshots: trash it instead");
+        if (CloneParent(context, pool, image, null) is { } source)
+            plan.Add($"# {image} stays a clone of {source} in the trash: today's _delete_clone_parent_refs fails there " +
+                     "(the snapshot is busy), so it is kept until the trash is purged", () => { });
     }
 
     private static bool IsCloneSnap(string snapshot) => snapshot.EndsWith(CloneSnapSuffix, StringComparison.Ordinal);

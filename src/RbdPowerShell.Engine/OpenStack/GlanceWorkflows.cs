@@ -72,7 +72,11 @@ public static class GlanceWorkflows
         return plan.Finish(() => context.Save(image with { Location = url, Size = size, Status = "active" }));
     }
 
-    /// <summary>glance image-delete: snap unprotect, snap rm, rm; refused (InUseByStore) while clones of it exist.</summary>
+    /// <summary>
+    /// glance image-delete: snap unprotect, snap rm, rm; refused (InUseByStore) while clones of it exist. An image
+    /// with other snapshots fails rbd rm (ImageHasSnapshots), or with GlanceTrashOnDelete (today's glance_store
+    /// _delete_image) goes to the rbd trash instead.
+    /// </summary>
     public static WorkflowPlan<GlanceImage> Delete(OpenStackContext context, string imageRef)
     {
         var image = context.Image(imageRef);
@@ -98,7 +102,12 @@ public static class GlanceWorkflows
                 plan.Add(Rbd("-p", pool, "snap", "rm", $"{id}@{snap}"),
                     () => WithImage(context.Cluster, pool, id, i => i.RemoveSnapshot(snap)));
             }
-            plan.Add(Rbd("-p", pool, "rm", id), () => context.Cluster.RemoveImage(pool, id));
+            var left = snaps.Where(s => s.Name != location.Snapshot).Select(s => s.Name).ToList();
+            if (left.Count > 0 && context.Settings.GlanceTrashOnDelete)
+                RbdSteps.MoveToTrash(plan, context, pool, id, TimeSpan.Zero,
+                    $"rbd rm fails, it has snapshot(s) left ({string.Join(", ", left)}): trash it instead");
+            else
+                plan.Add(Rbd("-p", pool, "rm", id), () => context.Cluster.RemoveImage(pool, id));
         }
         return plan.Finish(() =>
         {

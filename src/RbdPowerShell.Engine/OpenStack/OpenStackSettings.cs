@@ -38,6 +38,18 @@ public sealed record OpenStackSettings
     public bool EnableDeferredDeletion { get; init; }
     /// <summary>cinder deferred_deletion_delay in seconds: how long a deleted volume stays protected in the trash.</summary>
     public double DeferredDeletionDelay { get; init; }
+    /// <summary>
+    /// Today's Cinder RBD driver delete (Cinder 24.0.0, 2024.1; no option turns it off): a volume is removed with
+    /// rbd rm even with enable_deferred_deletion; one whose image has snapshots Cinder does not manage has the clones
+    /// of them flattened and goes to the trash (for deferred_deletion_delay when enabled, otherwise none); a snapshot
+    /// delete flattens the volumes cloned from the snapshot first. False (the seed's): VolumeIsBusy and SnapshotIsBusy.
+    /// </summary>
+    public bool CinderFlattenOnDelete { get; init; }
+    /// <summary>
+    /// Today's glance_store delete (4.6.0, 2023.2; no option turns it off): an image that still has snapshots once
+    /// its snap is gone goes to the rbd trash instead of failing rbd rm with ImageHasSnapshots.
+    /// </summary>
+    public bool GlanceTrashOnDelete { get; init; }
 
     /// <summary>
     /// Today's upstream behaviour where no option names it: Nova refuses a flavor smaller than the image
@@ -53,6 +65,8 @@ public sealed record OpenStackSettings
     public OpenStackSettings AsUpstream() => this with
     {
         UpstreamBehavior = true,
+        CinderFlattenOnDelete = true,
+        GlanceTrashOnDelete = true,
         RbdThinProvisioning = true,
         RbdDestroyVolumeRetries = 12,
         RbdDestroyVolumeRetryInterval = 5,

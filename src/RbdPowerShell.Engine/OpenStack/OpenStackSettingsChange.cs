@@ -28,6 +28,8 @@ public static class OpenStackSettingsChange
         new("cinder.conf", "backup_ceph_chunk_size", s => s.BackupCephChunkSize.ToString(CultureInfo.InvariantCulture)),
         // Upstream has no option for these behaviours; the line names the setting itself.
         new("RbdPowerShell", "UpstreamBehavior", s => Bool(s.UpstreamBehavior)),
+        new("RbdPowerShell", "CinderFlattenOnDelete", s => Bool(s.CinderFlattenOnDelete)),
+        new("RbdPowerShell", "GlanceTrashOnDelete", s => Bool(s.GlanceTrashOnDelete)),
     };
 
     /// <summary>The change from the database's settings to <paramref name="updated"/> (no steps when nothing changes).</summary>

@@ -44,6 +44,25 @@ internal static class RbdSteps
         plan.AddLong(Rbd("flatten", $"{pool}/{image}"),
             progress => WithImage(context.Cluster, pool, image, i => i.Flatten(progress)), image: $"{pool}/{image}");
 
+    /// <summary>
+    /// rbd trash mv of pool/image, kept from removal for <paramref name="delay"/> (--expires-at when more than none);
+    /// <paramref name="why"/> follows as a comment.
+    /// </summary>
+    public static void MoveToTrash<T>(WorkflowPlan<T> plan, OpenStackContext context, string pool, string image, TimeSpan delay, string why) =>
+        plan.Add(Rbd("-p", pool, "trash", "mv", image) +
+                 (delay > TimeSpan.Zero ? $" --expires-at '{DateTime.UtcNow + delay:yyyy-MM-dd HH:mm:ss} UTC'" : "") + $"   # {why}",
+            () => context.Cluster.MoveToTrash(pool, image, delay));
+
+    /// <summary>
+    /// Cinder's _flatten_children: rbd flatten of every clone of <paramref name="of"/> (an image: the clones of all of
+    /// its snapshots, as rbd children lists them), one after the other.
+    /// </summary>
+    public static void FlattenChildren<T>(WorkflowPlan<T> plan, OpenStackContext context, string of, IReadOnlyList<ChildSpec> children)
+    {
+        plan.Add($"# {Rbd("children", of)}: {(children.Count == 0 ? "none" : context.Describe(children))}", () => { });
+        foreach (var child in children) Flatten(plan, context, child.Pool, child.Image);
+    }
+
     /// <summary>rbd resize to <paramref name="size"/> bytes (--allow-shrink when smaller than <paramref name="current"/>); nothing when equal.</summary>
     public static void Resize<T>(WorkflowPlan<T> plan, OpenStackContext context, string pool, string image, ulong size, ulong current)
     {

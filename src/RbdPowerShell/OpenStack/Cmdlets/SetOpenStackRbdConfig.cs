@@ -86,6 +86,14 @@ public sealed class SetOpenStackRbdConfigCommand : OpenStackCmdlet
     [Parameter]
     public bool UpstreamBehavior { get; set; }
 
+    /// <summary>Today's Cinder delete: flatten the clones in the way, fall back to the rbd trash.</summary>
+    [Parameter]
+    public bool CinderFlattenOnDelete { get; set; }
+
+    /// <summary>Today's glance_store delete: an image with snapshots left goes to the rbd trash.</summary>
+    [Parameter]
+    public bool GlanceTrashOnDelete { get; set; }
+
     /// <summary>Applies every upstream default where the seed differs (before the other parameters).</summary>
     [Parameter]
     public SwitchParameter Upstream { get; set; }
@@ -122,6 +130,8 @@ public sealed class SetOpenStackRbdConfigCommand : OpenStackCmdlet
         if (Bound(nameof(EnableDeferredDeletion))) settings = settings with { EnableDeferredDeletion = EnableDeferredDeletion };
         if (Bound(nameof(DeferredDeletionDelay))) settings = settings with { DeferredDeletionDelay = DeferredDeletionDelay };
         if (Bound(nameof(UpstreamBehavior))) settings = settings with { UpstreamBehavior = UpstreamBehavior };
+        if (Bound(nameof(CinderFlattenOnDelete))) settings = settings with { CinderFlattenOnDelete = CinderFlattenOnDelete };
+        if (Bound(nameof(GlanceTrashOnDelete))) settings = settings with { GlanceTrashOnDelete = GlanceTrashOnDelete };
         return settings;
     }
 
