@@ -49,12 +49,23 @@ function Invoke-Native([string] $What, [scriptblock] $Command) {
 # Child pwsh processes keep the built assembly out of this session (a loaded dll cannot be
 # unloaded). They share this console, so Shell is interactive. Under `dotnet pwsh` this
 # process is dotnet itself, so run pwsh.dll through it.
-function Invoke-ChildPwsh([string[]] $Arguments) {
+# -WithoutWhatIfLines: the "What if:" messages of -WhatIf calls go to the host, not to a stream, so no redirection in
+# a test can keep them out of the log (tests that check them read them back from a transcript); they are left out of
+# the child's output here and counted instead.
+function Invoke-ChildPwsh([string[]] $Arguments, [switch] $WithoutWhatIfLines) {
     $exe = [Environment]::ProcessPath
     $start = [Diagnostics.ProcessStartInfo]::new($exe)
     if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { $start.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
     foreach ($a in @('-NoLogo', '-NoProfile') + $Arguments) { $start.ArgumentList.Add($a) }
+    $start.RedirectStandardOutput = [bool] $WithoutWhatIfLines
     $process = [Diagnostics.Process]::Start($start)
+    if ($WithoutWhatIfLines) {
+        $hidden = 0
+        while ($null -ne ($line = $process.StandardOutput.ReadLine())) {
+            if ($line.StartsWith('What if: ')) { $hidden++ } else { [Console]::Out.WriteLine($line) }
+        }
+        if ($hidden) { Write-Host "($hidden 'What if:' messages of the -WhatIf tests left out of this log)" }
+    }
     $process.WaitForExit()
     $process.ExitCode
 }
@@ -162,7 +173,7 @@ function Invoke-PesterTests([string] $Backend) {
     $env:RBDPS_MODULE = $manifest
     $exitCode = Invoke-ChildPwsh @('-NonInteractive', '-File', (Join-Path $root '.build/Invoke-PesterTests.ps1'),
         '-PesterManifest', (Get-PesterManifest), '-Path', (Join-Path $root 'tests'),
-        '-ResultDirectory', $resultsDir, '-Backend', $Backend)
+        '-ResultDirectory', $resultsDir, '-Backend', $Backend) -WithoutWhatIfLines
     if (-not (Test-Path $summary)) {
         Write-Host "The Pester run on $Backend exited with code $exitCode before writing its summary; counted as one failure." -ForegroundColor Red
         return [pscustomobject]@{ Passed = 0; Failed = 1; Seconds = 0 }
