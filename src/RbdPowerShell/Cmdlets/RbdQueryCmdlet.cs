@@ -55,20 +55,9 @@ public abstract class RbdQueryCmdlet : RbdCmdlet
     protected static bool IsPattern(ImageSpec? target) =>
         target is not null && (IsPattern(target.Pool) || IsPattern(target.Image) || IsPattern(target.Snapshot));
 
-    /// <summary>
-    /// The names <paramref name="nameOrPattern"/> selects: a plain name as it is (opening it reports what is missing),
-    /// a pattern the listed names it matches (a name equal to the pattern, such as 'a[1]', counts as a match too).
-    /// </summary>
     protected static IReadOnlyList<string> Select(string nameOrPattern, Func<IReadOnlyList<string>> list) =>
-        IsPattern(nameOrPattern) ? Filter(nameOrPattern, list()) : new[] { nameOrPattern };
+        NamePatterns.Select(nameOrPattern, list);
 
-    /// <summary>
-    /// The listed names that <paramref name="nameOrPattern"/> matches. For the snapshot of a pattern spec
-    /// (<c>*/vm*@snap</c>): an image without that snapshot is not an error, it is just not one of those selected.
-    /// </summary>
-    protected static IReadOnlyList<string> Filter(string nameOrPattern, IEnumerable<string> names)
-    {
-        var pattern = new WildcardPattern(nameOrPattern, WildcardOptions.None);
-        return names.Where(n => n == nameOrPattern || pattern.IsMatch(n)).ToList();
-    }
+    protected static IReadOnlyList<string> Filter(string nameOrPattern, IEnumerable<string> names) =>
+        NamePatterns.Filter(nameOrPattern, names);
 }

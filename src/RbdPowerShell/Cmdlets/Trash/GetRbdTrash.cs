@@ -20,19 +20,15 @@ public sealed class GetRbdTrashCommand : RbdCmdlet
 
     protected override void ProcessTarget()
     {
-        var pools = Pool is null || WildcardPattern.ContainsWildcardCharacters(Pool)
-            ? Connection.ListPools().Where(Matches(Pool)).ToList()
-            : new List<string> { Pool };
-        var name = Matches(Name);
+        var pools = Pool is null ? Connection.ListPools() : NamePatterns.Select(Pool, Connection.ListPools);
         foreach (var pool in pools)
             Try(() =>
             {
                 WriteCommand(RbdCommandLine.Rbd("trash", "ls", "-l", RbdCommandLine.Arg(pool)));
-                foreach (var entry in Connection.ListTrash(pool).Where(e => name(e.Name)))
+                var entries = Connection.ListTrash(pool);
+                var names = Name is null ? null : NamePatterns.Filter(Name, entries.Select(e => e.Name)).ToHashSet();
+                foreach (var entry in entries.Where(e => names?.Contains(e.Name) ?? true))
                     WriteObject(new RbdTrashEntry(entry, TargetCluster));
             });
     }
-
-    private static Func<string, bool> Matches(string? pattern) =>
-        pattern is null ? _ => true : new WildcardPattern(pattern, WildcardOptions.None).IsMatch;
 }
